@@ -1,0 +1,183 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { BusinessDirectory } from '../businesses/directory.js';
+import { ApiError, type ErrorCode } from '../http/errors.js';
+import type { KeyVerifier } from './key-verifier.js';
+import type { LastUsedRecorder } from './last-used.js';
+import { ACCESS_LEVELS, type Access, canReachBusiness, type Principal } from './principal.js';
+import {
+  type RateLimitResult,
+  type RequestBudgets,
+  rateLimitHeaders,
+  type Throttle,
+} from './rate-limit.js';
+import { SESSION_COOKIE, type SessionTokens } from './session-tokens.js';
+import type { SessionLookup } from './sessions-repo.js';
+
+export interface GuardDeps {
+  keys: KeyVerifier;
+  businesses: Pick<BusinessDirectory, 'get'>;
+  findSession: (sessionId: string) => Promise<SessionLookup | undefined>;
+  sessionTokens: SessionTokens;
+  budgets: RequestBudgets;
+  /** Failed authentications per client IP. */
+  authFailures: Throttle;
+  lastUsed: Pick<LastUsedRecorder, 'touch'>;
+  defaultRateLimit: number;
+}
+
+const API_PREFIX = '/api/v1';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Two-stage auth. `onRoute` makes every `/api/v1` route declare its access (the server refuses to
+ * start otherwise); `onRequest` turns the credential into a principal, spends its rate budget and
+ * checks the declared access, all before the body is even parsed.
+ */
+export function registerGuard(app: FastifyInstance, deps: GuardDeps): void {
+  app.addHook('onRoute', (route) => {
+    const access = route.config?.access;
+    if (access !== undefined && !ACCESS_LEVELS.includes(access)) {
+      throw new Error(`Route ${route.method} ${route.url} declares an unknown access "${access}".`);
+    }
+    if (access === undefined && route.url.startsWith(API_PREFIX)) {
+      throw new Error(
+        `Route ${route.method} ${route.url} declares no access. Add config: { access: … } (one of ${ACCESS_LEVELS.join(', ')}).`,
+      );
+    }
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    const access = request.routeOptions.config.access ?? 'public';
+    if (access === 'public') return;
+    const principal = await authenticate(request, deps);
+    request.principal = principal;
+    const budget = await deps.budgets.consume(
+      principal.keyId ?? `user:${principal.userId}`,
+      principal.rateLimit,
+    );
+    reply.headers(rateLimitHeaders(budget));
+    if (!budget.allowed) throw throttled(budget);
+    await authorize(request, access, principal, deps);
+  });
+}
+
+async function authenticate(request: FastifyRequest, deps: GuardDeps): Promise<Principal> {
+  const header = request.headers.authorization;
+  if (header !== undefined && header.trim() !== '') return authenticateKey(request, header, deps);
+
+  const cookie = request.cookies[SESSION_COOKIE];
+  if (cookie) return authenticateSession(request, cookie, deps);
+
+  throw challenge('not_authenticated');
+}
+
+async function authenticateKey(
+  request: FastifyRequest,
+  header: string,
+  deps: GuardDeps,
+): Promise<Principal> {
+  const trimmed = header.trim();
+  const space = trimmed.indexOf(' ');
+  const scheme = space === -1 ? trimmed : trimmed.slice(0, space);
+  if (scheme.toLowerCase() !== 'token') await fail(request, deps, 'invalid_token_header');
+  const key = space === -1 ? '' : trimmed.slice(space + 1).trim();
+
+  const check = await deps.keys.verify(key, async () => {
+    // A client that keeps failing does not get to make us read the database.
+    const spent = await deps.authFailures.isExhausted(request.ip);
+    if (spent) throw throttled(spent);
+  });
+  if (!check.ok) return fail(request, deps, 'invalid_token');
+  const verified = check.key;
+  if (verified.userDisabled) throw new ApiError('user_disabled');
+  deps.lastUsed.touch(verified.id);
+  return {
+    kind: 'key',
+    userId: verified.userId,
+    keyId: verified.id,
+    businessScope: verified.businessScope,
+    userManagement: verified.userManagement,
+    rateLimit: verified.rateLimit ?? deps.defaultRateLimit,
+  };
+}
+
+async function authenticateSession(
+  request: FastifyRequest,
+  cookie: string,
+  deps: GuardDeps,
+): Promise<Principal> {
+  const sessionId = deps.sessionTokens.sessionIdOf(cookie);
+  const session = sessionId ? await deps.findSession(sessionId) : undefined;
+  if (!session || Date.parse(session.expires_at) <= Date.now()) {
+    throw challenge('not_authenticated');
+  }
+  if (session.user_disabled === 1) throw new ApiError('user_disabled');
+  if (
+    !SAFE_METHODS.has(request.method) &&
+    !deps.sessionTokens.checkCsrf(session.id, request.headers['x-csrf-token'])
+  ) {
+    throw new ApiError('csrf_failed');
+  }
+  return {
+    kind: 'session',
+    userId: session.user_id,
+    sessionId: session.id,
+    businessScope: { type: 'unrestricted' },
+    userManagement: true,
+    rateLimit: deps.defaultRateLimit,
+  };
+}
+
+async function authorize(
+  request: FastifyRequest,
+  access: Access,
+  principal: Principal,
+  deps: GuardDeps,
+): Promise<void> {
+  switch (access) {
+    case 'session':
+      if (principal.kind !== 'session') throw new ApiError('session_required');
+      return;
+    case 'unrestricted':
+      if (principal.businessScope.type !== 'unrestricted') {
+        throw new ApiError('unrestricted_key_required');
+      }
+      return;
+    case 'user':
+      if (!principal.userManagement) throw new ApiError('user_management_required');
+      return;
+    case 'business':
+    case 'business:manage': {
+      const businessId = (request.params as { businessId?: string }).businessId ?? '';
+      const business = await deps.businesses.get(businessId);
+      // Another user's business answers exactly like one that does not exist.
+      if (!business || business.owner_id !== principal.userId) throw new ApiError('not_found');
+      if (!canReachBusiness(principal, business.id)) throw new ApiError('business_access_denied');
+      const ownerMayManage = access === 'business:manage' && principal.kind === 'session';
+      if (business.disabled === 1 && !ownerMayManage) throw new ApiError('business_disabled');
+      request.business = business;
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+/** A 401 for a bad credential; a client past its failure budget gets 429 instead. */
+async function fail(request: FastifyRequest, deps: GuardDeps, code: ErrorCode): Promise<never> {
+  const failures = await deps.authFailures.consume(request.ip);
+  if (!failures.allowed) throw throttled(failures);
+  throw challenge(code);
+}
+
+function challenge(code: ErrorCode): ApiError {
+  return new ApiError(code, undefined, { headers: { 'www-authenticate': 'Token' } });
+}
+
+export function throttled(result: RateLimitResult): ApiError {
+  return new ApiError(
+    'rate_limited',
+    `Request was throttled. Expected available in ${result.resetSeconds} seconds.`,
+    { headers: { ...rateLimitHeaders(result), 'retry-after': result.resetSeconds } },
+  );
+}

@@ -1,0 +1,111 @@
+import { LRUCache } from 'lru-cache';
+import type { Invalidation } from '../cache/invalidation.js';
+import type { KeyVerificationRow } from '../keys/repo.js';
+import { isWellFormedKey, type KeyHasher } from './key-format.js';
+import type { BusinessScope } from './principal.js';
+
+/** What the server remembers about a key between requests: no secret, only its rights. */
+export interface VerifiedKey {
+  id: string;
+  userId: string;
+  revoked: boolean;
+  /** Epoch milliseconds, or null for a key that never expires. */
+  expiresAt: number | null;
+  businessScope: BusinessScope;
+  userManagement: boolean;
+  rateLimit: number | null;
+  userDisabled: boolean;
+}
+
+export type KeyCheck =
+  | { ok: true; key: VerifiedKey }
+  /** `malformed`: failed the shape or checksum check, with no I/O. */
+  | { ok: false; reason: 'malformed' | 'unknown' | 'revoked' | 'expired' };
+
+export interface KeyVerifierDeps {
+  hash: KeyHasher;
+  findByHash: (keyHash: string) => Promise<KeyVerificationRow | undefined>;
+  now?: () => number;
+  cacheSize?: number;
+  cacheTtlMs?: number;
+}
+
+/**
+ * Header value → verified key: shape and checksum (no I/O) → HMAC → cache → one indexed read.
+ * No database write happens here; revocations and disables drop cache entries through
+ * `invalidate`, at once in this process and within about a second elsewhere.
+ */
+export class KeyVerifier {
+  private readonly byHash: LRUCache<string, VerifiedKey>;
+  private readonly hashById = new Map<string, string>();
+  private readonly now: () => number;
+  /** Bumped by every invalidation, so a read that raced one is not cached. */
+  private generation = 0;
+
+  constructor(private readonly deps: KeyVerifierDeps) {
+    this.now = deps.now ?? Date.now;
+    this.byHash = new LRUCache<string, VerifiedKey>({
+      max: deps.cacheSize ?? 10_000,
+      ttl: deps.cacheTtlMs ?? 60_000,
+      dispose: (key) => this.hashById.delete(key.id),
+    });
+  }
+
+  /**
+   * `beforeRead` runs only when the database must be read (a cache miss); it may throw to refuse
+   * the read, e.g. for a client over its failed-authentication budget.
+   */
+  async verify(key: string, beforeRead?: () => Promise<void>): Promise<KeyCheck> {
+    if (!isWellFormedKey(key)) return { ok: false, reason: 'malformed' };
+    const keyHash = this.deps.hash(key);
+    let verified = this.byHash.get(keyHash);
+    if (!verified) {
+      await beforeRead?.();
+      const generation = this.generation;
+      const row = await this.deps.findByHash(keyHash);
+      if (!row) return { ok: false, reason: 'unknown' };
+      verified = toVerifiedKey(row);
+      if (generation === this.generation) {
+        this.byHash.set(keyHash, verified);
+        this.hashById.set(verified.id, keyHash);
+      }
+    }
+    return this.check(verified);
+  }
+
+  private check(key: VerifiedKey): KeyCheck {
+    if (key.revoked) return { ok: false, reason: 'revoked' };
+    if (key.expiresAt !== null && key.expiresAt <= this.now())
+      return { ok: false, reason: 'expired' };
+    return { ok: true, key };
+  }
+
+  invalidate(invalidation: Invalidation): void {
+    this.generation++;
+    if (invalidation.keyId) {
+      const keyHash = this.hashById.get(invalidation.keyId);
+      if (keyHash) this.byHash.delete(keyHash);
+    }
+    if (invalidation.userId) {
+      for (const [keyHash, key] of this.byHash.entries()) {
+        if (key.userId === invalidation.userId) this.byHash.delete(keyHash);
+      }
+    }
+  }
+}
+
+function toVerifiedKey(row: KeyVerificationRow): VerifiedKey {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    revoked: row.status === 'revoked',
+    expiresAt: row.expires_at ? Date.parse(row.expires_at) : null,
+    businessScope:
+      row.business_scope_type === 'unrestricted'
+        ? { type: 'unrestricted' }
+        : { type: 'restricted', businessIds: JSON.parse(row.business_ids) as string[] },
+    userManagement: row.user_management === 1,
+    rateLimit: row.rate_limit,
+    userDisabled: row.user_disabled === 1,
+  };
+}

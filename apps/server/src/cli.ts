@@ -1,0 +1,276 @@
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { keyHasher } from './auth/key-format.js';
+import { listBusinesses } from './businesses/repo.js';
+import { businessService } from './businesses/service.js';
+import { type Config, ConfigError, loadConfig } from './config.js';
+import { openStore, type Store } from './db/connect.js';
+import { migrateToLatest } from './db/migrations/index.js';
+import { ApiError } from './http/errors.js';
+import { CursorCodec } from './http/pagination.js';
+import { findApiKeyById, listApiKeys } from './keys/repo.js';
+import { keyService } from './keys/service.js';
+import { serve } from './main.js';
+import { userService } from './users/service.js';
+
+const USAGE = `iqra — the Iqra server and its operator tools
+
+Usage:
+  iqra serve                                   start the server (migrates first)
+  iqra migrate                                 bring the database schema up to date
+  iqra users create --email E --name N [--password-stdin]
+  iqra users disable|enable --user EMAIL|usr_…
+  iqra businesses create --user EMAIL|usr_… --name N
+  iqra businesses list --user EMAIL|usr_…
+  iqra keys create --user EMAIL|usr_… --name N [--business biz_…]… [--user-management]
+                   [--expires-at ISO-8601] [--rate-limit N]
+  iqra keys list --user EMAIL|usr_…
+  iqra keys revoke key_…
+
+Configuration comes from the environment (DATABASE_URL, IQRA_PEPPER, …; see README).
+A new key is printed once, alone on stdout; it cannot be shown again.`;
+
+const OPTIONS = {
+  email: { type: 'string' },
+  name: { type: 'string' },
+  user: { type: 'string' },
+  business: { type: 'string', multiple: true },
+  'user-management': { type: 'boolean' },
+  'expires-at': { type: 'string' },
+  'rate-limit': { type: 'string' },
+  'password-stdin': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Values = ReturnType<
+  typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>
+>['values'];
+
+class UsageError extends Error {}
+
+/** Runs one `iqra` command; resolves to the process exit code. */
+export async function runCli(argv: string[]): Promise<number> {
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options: OPTIONS,
+      allowPositionals: true,
+    });
+    const [command, action, ...rest] = positionals;
+    if (values.help || !command) {
+      process.stdout.write(`${USAGE}\n`);
+      return command || values.help ? 0 : 2;
+    }
+    const config = loadConfig();
+    if (command === 'serve') {
+      await serve(config);
+      return -1; // keeps running
+    }
+    const store = openStore(config.database);
+    try {
+      await migrateToLatest(store);
+      if (command === 'migrate') {
+        process.stderr.write('Database schema is up to date.\n');
+        return 0;
+      }
+      await operatorCommand(store, config, `${command} ${action ?? ''}`.trim(), values, rest);
+      return 0;
+    } finally {
+      await store.close();
+    }
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof ConfigError || error instanceof ApiError) {
+      process.stderr.write(`iqra: ${error.message}\n`);
+      return error instanceof UsageError ? 2 : 1;
+    }
+    if (
+      error instanceof TypeError &&
+      'code' in error &&
+      String(error.code).startsWith('ERR_PARSE_ARGS')
+    ) {
+      process.stderr.write(`iqra: ${error.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+async function operatorCommand(
+  store: Store,
+  config: Config,
+  command: string,
+  values: Values,
+  positionals: string[],
+): Promise<void> {
+  const db = store.db;
+  // Another process (the server) learns of changes through the invalidation table.
+  const publish = () => {};
+  const cursors = new CursorCodec(config.sessionSecret);
+  const users = userService({ db, publish });
+  const keys = keyService({
+    db,
+    hash: keyHasher(config.pepper),
+    cursors,
+    lastUsed: { merge: (_id, stored) => stored },
+    publish,
+    defaultRateLimit: config.rateLimitPerMinute,
+  });
+  const user = async () => {
+    const ref = required(values.user, '--user');
+    const found = await users.findByEmailOrId(ref);
+    if (!found) throw new UsageError(`No user ${ref}.`);
+    return found;
+  };
+
+  switch (command) {
+    case 'users create': {
+      const password = values['password-stdin']
+        ? (await readStdin()).replace(/\r?\n$/, '')
+        : undefined;
+      if (password !== undefined && password.length < 8) {
+        throw new UsageError('The password must be at least 8 characters.');
+      }
+      const created = await users.create(
+        {
+          email: required(values.email, '--email'),
+          name: values.name ?? required(values.email, '--email'),
+          password,
+        },
+        'cli',
+      );
+      print(created.id);
+      note(
+        `Created user ${created.id} <${created.email}>${password ? '' : ' (no password: API keys only)'}.`,
+      );
+      return;
+    }
+    case 'users disable':
+    case 'users enable': {
+      const target = await user();
+      await users.setDisabled(target.id, command === 'users disable', 'cli');
+      note(`${command === 'users disable' ? 'Disabled' : 'Enabled'} ${target.id}.`);
+      return;
+    }
+    case 'businesses create': {
+      const owner = await user();
+      const row = await businessService({ db, cursors, publish }).create(
+        owner.id,
+        { name: required(values.name, '--name') },
+        'cli',
+      );
+      print(row.id);
+      return;
+    }
+    case 'businesses list': {
+      const owner = await user();
+      for (const b of await listBusinesses(db, { ownerId: owner.id, limit: 1000 })) {
+        print(`${b.id}\t${b.disabled ? 'disabled' : 'active'}\t${b.name}`);
+      }
+      return;
+    }
+    case 'keys create': {
+      const owner = await user();
+      const businessIds = values.business ?? [];
+      const rateLimit = values['rate-limit'];
+      const created = await keys.create(
+        { userId: owner.id, actor: 'cli', scope: { type: 'unrestricted' } },
+        {
+          name: required(values.name, '--name'),
+          businessScope:
+            businessIds.length > 0 ? { type: 'restricted', businessIds } : { type: 'unrestricted' },
+          userManagement: values['user-management'] === true,
+          expiresAt: values['expires-at'],
+          rateLimitPerMinute:
+            rateLimit === undefined ? undefined : positiveInteger(rateLimit, '--rate-limit'),
+        },
+      );
+      print(created.key);
+      note(
+        `Created ${created.view.id} "${created.view.name}" (${businessIds.length > 0 ? `businesses: ${businessIds.join(', ')}` : 'all businesses'}; user management ${created.view.userManagement ? 'on' : 'off'}).\nStore the key now: it will not be shown again.`,
+      );
+      return;
+    }
+    case 'keys list': {
+      const owner = await user();
+      const rows = await listApiKeys(db, {
+        userId: owner.id,
+        now: new Date().toISOString(),
+        limit: 1000,
+      });
+      for (const row of rows) {
+        const v = keys.toView(row);
+        const scope =
+          v.businessScope.type === 'unrestricted' ? 'all' : v.businessScope.businessIds.join(',');
+        print(
+          [
+            v.id,
+            v.status,
+            `${v.prefix}…${v.lastFour}`,
+            scope,
+            v.userManagement ? 'user-mgmt' : '-',
+            v.name,
+          ].join('\t'),
+        );
+      }
+      return;
+    }
+    case 'keys revoke': {
+      const keyId = required(positionals[0], 'the key id (key_…)');
+      const row = await findApiKeyById(db, keyId);
+      if (!row) throw new UsageError(`No key ${keyId}.`);
+      const view = await keys.revoke(row.user_id, keyId, 'cli');
+      note(`Revoked ${view.id} "${view.name}" at ${view.revokedAt}.`);
+      return;
+    }
+    default:
+      throw new UsageError(`Unknown command "${command}".\n\n${USAGE}`);
+  }
+}
+
+function required(value: string | undefined, name: string): string {
+  if (!value) throw new UsageError(`Missing ${name}.`);
+  return value;
+}
+
+function positiveInteger(value: string, name: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${name} must be a positive integer.`);
+  return n;
+}
+
+function print(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+function note(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function isEntryPoint(): boolean {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  try {
+    return import.meta.url === pathToFileURL(realpathSync(entry)).href;
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  runCli(process.argv.slice(2)).then(
+    (code) => {
+      if (code >= 0) process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`iqra: ${error instanceof Error ? error.stack : String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

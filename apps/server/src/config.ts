@@ -1,0 +1,166 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+
+/** The frozen, validated configuration. Nothing reads `process.env` after `loadConfig`. */
+export interface Config {
+  readonly env: 'development' | 'production' | 'test';
+  readonly port: number;
+  readonly host: string;
+  readonly database: DatabaseConfig;
+  readonly redisUrl: string | undefined;
+  /** HMAC key for API key hashes. */
+  readonly pepper: string;
+  /** Signs session cookies, CSRF tokens and pagination cursors. */
+  readonly sessionSecret: string;
+  readonly rateLimitPerMinute: number;
+  /** Failed authentications per client IP per minute before 429. */
+  readonly authFailuresPerMinute: number;
+  readonly logLevel: string;
+  readonly trustProxy: boolean;
+  readonly bodyLimitBytes: number;
+  /** Folder of the built dashboard, served at `/` when it exists. */
+  readonly dashboardDir: string | undefined;
+}
+
+export type DatabaseConfig =
+  | { readonly kind: 'sqlite'; readonly path: string }
+  | { readonly kind: 'postgres'; readonly url: string; readonly schema?: string };
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const SECRET_MIN_LENGTH = 32;
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * Parses the environment once. In development a missing pepper or session secret is generated
+ * once and kept in `./data/secrets.json` (git-ignored); in production a missing one is an error.
+ */
+export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
+  const nodeEnv = parseNodeEnv(env.NODE_ENV);
+  const database = parseDatabaseUrl(env.DATABASE_URL ?? 'sqlite:./data/iqra.db', cwd);
+  const production = nodeEnv === 'production';
+
+  let pepper = env.IQRA_PEPPER;
+  let sessionSecret = env.SESSION_SECRET;
+  if (production) {
+    const missing = [!pepper && 'IQRA_PEPPER', !sessionSecret && 'SESSION_SECRET'].filter(Boolean);
+    if (missing.length > 0) {
+      throw new ConfigError(
+        `${missing.join(' and ')} must be set when NODE_ENV=production (at least ${SECRET_MIN_LENGTH} characters each; generate one with: openssl rand -base64 48).`,
+      );
+    }
+  } else if (!pepper || !sessionSecret) {
+    const generated = developmentSecrets(join(cwd, 'data'));
+    pepper ??= generated.pepper;
+    sessionSecret ??= generated.sessionSecret;
+  }
+  // Both are defined here: production threw above, development filled them in.
+  const secrets = { IQRA_PEPPER: pepper ?? '', SESSION_SECRET: sessionSecret ?? '' };
+  for (const [name, value] of Object.entries(secrets)) {
+    if (value.length < SECRET_MIN_LENGTH) {
+      throw new ConfigError(`${name} must be at least ${SECRET_MIN_LENGTH} characters long.`);
+    }
+  }
+
+  const logLevel = env.LOG_LEVEL ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; got "${logLevel}".`);
+  }
+
+  return Object.freeze({
+    env: nodeEnv,
+    port: parseInteger('PORT', env.PORT, 3000, 0, 65535),
+    host: env.HOST ?? '0.0.0.0',
+    database,
+    redisUrl: env.REDIS_URL || undefined,
+    pepper: secrets.IQRA_PEPPER,
+    sessionSecret: secrets.SESSION_SECRET,
+    rateLimitPerMinute: parseInteger(
+      'RATE_LIMIT_PER_MINUTE',
+      env.RATE_LIMIT_PER_MINUTE,
+      60,
+      1,
+      1_000_000,
+    ),
+    authFailuresPerMinute: parseInteger(
+      'AUTH_FAILURES_PER_MINUTE',
+      env.AUTH_FAILURES_PER_MINUTE,
+      100,
+      1,
+      1_000_000,
+    ),
+    logLevel,
+    trustProxy: parseBoolean('TRUST_PROXY', env.TRUST_PROXY, false),
+    bodyLimitBytes: parseInteger('BODY_LIMIT_BYTES', env.BODY_LIMIT_BYTES, 100 * 1024, 1024, 10e6),
+    dashboardDir: env.DASHBOARD_DIR ? resolve(cwd, env.DASHBOARD_DIR) : undefined,
+  });
+}
+
+function parseNodeEnv(value: string | undefined): Config['env'] {
+  if (value === undefined || value === '' || value === 'development') return 'development';
+  if (value === 'production' || value === 'test') return value;
+  throw new ConfigError(`NODE_ENV must be development, production or test; got "${value}".`);
+}
+
+export function parseDatabaseUrl(url: string, cwd = process.cwd()): DatabaseConfig {
+  if (url.startsWith('sqlite:')) {
+    const path = url.slice('sqlite:'.length);
+    if (path === '') throw new ConfigError('DATABASE_URL=sqlite:PATH needs a path.');
+    return { kind: 'sqlite', path: path === ':memory:' ? path : resolve(cwd, path) };
+  }
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
+    return { kind: 'postgres', url };
+  }
+  throw new ConfigError('DATABASE_URL must be sqlite:PATH or postgres://…');
+}
+
+function parseInteger(
+  name: string,
+  value: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max}; got "${value}".`);
+  }
+  return n;
+}
+
+function parseBoolean(name: string, value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined || value === '') return fallback;
+  if (['1', 'true', 'yes'].includes(value.toLowerCase())) return true;
+  if (['0', 'false', 'no'].includes(value.toLowerCase())) return false;
+  throw new ConfigError(`${name} must be true or false; got "${value}".`);
+}
+
+interface DevelopmentSecrets {
+  pepper: string;
+  sessionSecret: string;
+}
+
+/** Generated on first start and reused, so keys and sessions survive a restart in development. */
+function developmentSecrets(dataDir: string): DevelopmentSecrets {
+  const file = join(dataDir, 'secrets.json');
+  if (existsSync(file)) {
+    const stored = JSON.parse(readFileSync(file, 'utf8')) as Partial<DevelopmentSecrets>;
+    if (stored.pepper && stored.sessionSecret) {
+      return { pepper: stored.pepper, sessionSecret: stored.sessionSecret };
+    }
+  }
+  const secrets = {
+    pepper: randomBytes(32).toString('base64url'),
+    sessionSecret: randomBytes(32).toString('base64url'),
+  };
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return secrets;
+}

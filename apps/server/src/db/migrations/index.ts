@@ -1,0 +1,38 @@
+import { type Kysely, type Migration, Migrator, sql } from 'kysely';
+import type { Engine, Store } from '../connect.js';
+import { coreMigration } from './0001_core.js';
+
+export interface MigrationContext {
+  engine: Engine;
+  /** Column type for times: timestamptz on PostgreSQL, ISO text on SQLite. */
+  time: 'text' | 'timestamptz';
+  /** Column type for an auto-incrementing integer key. */
+  serial: 'integer' | 'serial';
+}
+
+/** Migrations are code, not files on disk, so the compiled server and the tests run the same. */
+function migrations(context: MigrationContext): Record<string, Migration> {
+  return {
+    '0001_core': coreMigration(context),
+  };
+}
+
+/** Brings the schema up to date; safe to run on every start and from several processes. */
+export async function migrateToLatest(store: Store): Promise<string[]> {
+  const context: MigrationContext = {
+    engine: store.engine,
+    time: store.engine === 'postgres' ? 'timestamptz' : 'text',
+    serial: store.engine === 'postgres' ? 'serial' : 'integer',
+  };
+  if (store.engine === 'postgres' && store.schema) {
+    await sql`create schema if not exists ${sql.id(store.schema)}`.execute(store.db);
+  }
+  const migrator = new Migrator({
+    db: store.db as Kysely<unknown>,
+    provider: { getMigrations: async () => migrations(context) },
+    ...(store.schema ? { migrationTableSchema: store.schema } : {}),
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error;
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,122 @@
+import { STATUS_CODES } from 'node:http';
+
+/**
+ * The closed catalog of error codes. Every error answer of the API carries one of these as
+ * `code`; the catalog fixes its HTTP status and default `detail`.
+ */
+export const ERROR_CATALOG = {
+  validation_error: { status: 400, detail: 'The request is not valid.' },
+  invalid_json: { status: 400, detail: 'The request body is not valid JSON.' },
+  invalid_cursor: {
+    status: 400,
+    detail: 'The cursor is not valid. Start again from the first page.',
+  },
+  not_authenticated: { status: 401, detail: 'Authentication credentials were not provided.' },
+  invalid_token_header: { status: 401, detail: 'Invalid token header. Use the "Token" prefix.' },
+  invalid_token: { status: 401, detail: 'Invalid token.' },
+  invalid_credentials: { status: 401, detail: 'Incorrect email or password.' },
+  insufficient_credit: {
+    status: 402,
+    detail: 'The account has no call credit left. Add credit to place calls.',
+  },
+  csrf_failed: { status: 403, detail: 'CSRF token missing or incorrect.' },
+  user_management_required: {
+    status: 403,
+    detail: 'This API key does not have user management access.',
+  },
+  business_access_denied: {
+    status: 403,
+    detail: 'This API key does not have access to this business.',
+  },
+  unrestricted_key_required: {
+    status: 403,
+    detail:
+      'This API key is restricted to some businesses; creating a business needs an unrestricted key.',
+  },
+  scope_escalation: {
+    status: 403,
+    detail: 'An API key cannot create a key with a wider business scope than its own.',
+  },
+  session_required: { status: 403, detail: 'This endpoint is only for dashboard sessions.' },
+  user_disabled: { status: 403, detail: 'This user account is disabled.' },
+  business_disabled: { status: 403, detail: 'This business is disabled.' },
+  not_found: { status: 404, detail: 'Not found.' },
+  method_not_allowed: { status: 405, detail: 'Method not allowed.' },
+  conflict: { status: 409, detail: 'The request conflicts with the current state.' },
+  email_taken: { status: 409, detail: 'An account with this email already exists.' },
+  payload_too_large: { status: 413, detail: 'The request body is too large.' },
+  unsupported_media_type: {
+    status: 415,
+    detail: 'Send the request body as JSON with Content-Type: application/json.',
+  },
+  unprocessable: { status: 422, detail: 'The request cannot be processed.' },
+  idempotency_mismatch: {
+    status: 422,
+    detail: 'This Idempotency-Key was already used with a different request body.',
+  },
+  rate_limited: { status: 429, detail: 'Request was throttled.' },
+  internal_error: { status: 500, detail: 'An unexpected error occurred.' },
+  service_unavailable: { status: 503, detail: 'The service is temporarily unavailable.' },
+} as const satisfies Record<string, { status: number; detail: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOG;
+
+export interface FieldError {
+  /** JSON pointer into the request part, e.g. `/businessScope/businessIds/0`. */
+  path: string;
+  message: string;
+  /** Which part of the request: body, query, params or headers. */
+  in?: string;
+}
+
+/** The one error type handlers throw; the global handler turns it into problem details. */
+export class ApiError extends Error {
+  override name = 'ApiError';
+  readonly status: number;
+  readonly detail: string;
+
+  constructor(
+    readonly code: ErrorCode,
+    detail?: string,
+    readonly options: {
+      errors?: FieldError[];
+      headers?: Record<string, string | number>;
+      cause?: unknown;
+    } = {},
+  ) {
+    const entry = ERROR_CATALOG[code];
+    super(detail ?? entry.detail, { cause: options.cause });
+    this.status = entry.status;
+    this.detail = detail ?? entry.detail;
+  }
+
+  /** A 400 naming one field. */
+  static invalidField(path: string, message: string): ApiError {
+    return new ApiError('validation_error', `${path.slice(1) || 'body'}: ${message}`, {
+      errors: [{ path, message, in: 'body' }],
+    });
+  }
+}
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: ErrorCode;
+  requestId?: string;
+  errors?: FieldError[];
+}
+
+export function problemOf(error: ApiError, requestId?: string): Problem {
+  const problem: Problem = {
+    type: 'about:blank',
+    title: STATUS_CODES[error.status] ?? 'Error',
+    status: error.status,
+    detail: error.detail,
+    code: error.code,
+  };
+  if (requestId) problem.requestId = requestId;
+  if (error.options.errors) problem.errors = error.options.errors;
+  return problem;
+}

@@ -1,0 +1,117 @@
+import fastifySwagger from '@fastify/swagger';
+import scalarReference from '@scalar/fastify-api-reference';
+import type { FastifyInstance, RouteOptions } from 'fastify';
+import type { Access } from '../auth/principal.js';
+import { ProblemSchema } from './schemas.js';
+
+const API_DESCRIPTION = `
+The Iqra REST API: businesses, voice agents, outbound calls and conversation history.
+
+**Authentication.** Send an API key in the \`Authorization\` header with the \`Token\` prefix:
+\`Authorization: Token iqra_sk_…\`. Create keys in the dashboard's API Keys tab; a key is shown
+once. Each key has a business scope (all businesses, or a list) and may have user management
+(access to \`/api/v1/user\`). Paste \`Token iqra_sk_…\` into the authentication field below to send
+requests from this page.
+
+**Errors** are RFC 9457 problem details with a stable \`code\`. **Lists** are cursor-paginated
+(\`limit\`, \`cursor\`, answer \`{ data, nextCursor }\`), newest first. **Rate limits**: every
+authenticated answer carries \`X-RateLimit-Limit\`, \`X-RateLimit-Remaining\` and
+\`X-RateLimit-Reset\`; past the budget the answer is 429 with \`Retry-After\`.
+`.trim();
+
+const problem = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: { $ref: 'Problem#' } } },
+});
+
+/** The error answers a route can give, from what it declares it needs. */
+function errorResponses(access: Access, route: RouteOptions): Record<string, unknown> {
+  const responses: Record<string, unknown> = {};
+  const hasInput = Boolean(route.schema?.body || route.schema?.querystring || route.schema?.params);
+  if (hasInput) responses['400'] = problem('The request is not valid; `errors` names each field.');
+  if (access === 'public') return responses;
+  responses['401'] = problem('No credential, or an invalid, revoked or expired key.');
+  responses['403'] = problem('The credential lacks a scope this route needs, or is disabled.');
+  if (access === 'business' || access === 'business:manage' || route.url.includes('/:')) {
+    responses['404'] = problem('Not found, or not yours.');
+  }
+  if (route.schema?.body) responses['415'] = problem('The body is not `application/json`.');
+  responses['429'] = problem('Rate limited; see `Retry-After`.');
+  return responses;
+}
+
+/** OpenAPI 3.1 generated from the route schemas, and the interactive reference at `/docs`. */
+export async function registerOpenApi(app: FastifyInstance): Promise<void> {
+  app.addSchema(ProblemSchema);
+
+  app.addHook('onRoute', (route) => {
+    const access = route.config?.access;
+    if (!access || !route.schema || route.schema.hide) return;
+    const responses = (route.schema.response ?? {}) as Record<string, unknown>;
+    route.schema.response = { ...errorResponses(access, route), ...responses };
+    if (access !== 'public') {
+      (route.schema as Record<string, unknown>).security =
+        access === 'session' ? [{ Session: [] }] : [{ ApiKey: [] }, { Session: [] }];
+    }
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Iqra API', version: '1.0.0', description: API_DESCRIPTION },
+      servers: [{ url: '/', description: 'This server' }],
+      tags: [
+        { name: 'Businesses', description: 'Workspaces that own agents, calls and conversations.' },
+        { name: 'User', description: 'Needs a key with user management.' },
+        { name: 'API keys', description: 'Needs a key with user management.' },
+        { name: 'Dashboard session', description: 'Cookie sessions for the web dashboard.' },
+        { name: 'Service', description: 'Health and readiness; no credential.' },
+      ],
+      components: {
+        securitySchemes: {
+          ApiKey: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'Authorization',
+            description: 'The word `Token`, a space, then the key: `Token iqra_sk_…`.',
+          },
+          Session: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'iqra_session',
+            description: 'Dashboard session; non-GET requests also need `X-CSRF-Token`.',
+          },
+        },
+      },
+    },
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) =>
+        typeof json.$id === 'string' ? json.$id : `def-${i}`,
+    },
+  });
+
+  app.get(
+    '/api/v1/openapi.json',
+    { config: { access: 'public' }, schema: { hide: true } },
+    async () => app.swagger(),
+  );
+
+  await app.register(scalarReference, {
+    routePrefix: '/docs',
+    logLevel: 'warn',
+    configuration: {
+      url: '/api/v1/openapi.json',
+      pageTitle: 'Iqra API reference',
+      // Requests go straight from the page to this server: no third-party proxy, fonts or
+      // telemetry, so the reference works offline and keys never leave the browser.
+      withDefaultFonts: false,
+      telemetry: false,
+      hideClientButton: false,
+      persistAuth: false,
+      authentication: {
+        preferredSecurityScheme: 'ApiKey',
+        securitySchemes: { ApiKey: { value: 'Token ' } },
+      },
+    } as Record<string, unknown>,
+  });
+}

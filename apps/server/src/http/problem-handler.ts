@@ -1,0 +1,121 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ApiError, type ErrorCode, type FieldError, problemOf } from './errors.js';
+
+const PROBLEM_TYPE = 'application/problem+json; charset=utf-8';
+
+/** Fastify's own 4xx errors, mapped onto the catalog. */
+const FASTIFY_CODES: Record<string, { code: ErrorCode; detail?: string }> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'unsupported_media_type' },
+  FST_ERR_CTP_INVALID_TYPE: { code: 'unsupported_media_type' },
+  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'payload_too_large' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: {
+    code: 'invalid_json',
+    detail: 'The request body is empty. Send a JSON object, or no Content-Type header.',
+  },
+  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'invalid_json' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
+    code: 'validation_error',
+    detail: 'The Content-Length header does not match the body.',
+  },
+  FST_ERR_BAD_URL: { code: 'validation_error', detail: 'The request URL is not valid.' },
+};
+
+const STATUS_CODES: Record<number, ErrorCode> = {
+  400: 'validation_error',
+  401: 'not_authenticated',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+  503: 'service_unavailable',
+};
+
+const PART_LABELS: Record<string, string> = {
+  body: 'Body',
+  querystring: 'Query parameter',
+  params: 'Path parameter',
+  headers: 'Header',
+};
+const PART_NAMES: Record<string, string> = {
+  body: 'body',
+  querystring: 'query',
+  params: 'params',
+  headers: 'headers',
+};
+
+/** One handler writes every error: problem details, the request id, never a stack. */
+export function registerProblemHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const apiError = toApiError(error);
+    if (apiError.status >= 500) {
+      request.log.error({ err: error }, 'request failed');
+    } else {
+      request.log.info({ code: apiError.code, status: apiError.status }, 'request refused');
+    }
+    return sendProblem(request, reply, apiError);
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(request, reply, new ApiError('not_found')),
+  );
+}
+
+export function sendProblem(request: FastifyRequest, reply: FastifyReply, error: ApiError) {
+  if (error.options.headers) reply.headers(error.options.headers);
+  return reply
+    .code(error.status)
+    .type(PROBLEM_TYPE)
+    .serializer(JSON.stringify)
+    .send(problemOf(error, request.id));
+}
+
+function toApiError(error: FastifyError): ApiError {
+  if (error instanceof ApiError) return error;
+  if (error.validation) return validationError(error);
+  const known = error.code ? FASTIFY_CODES[error.code] : undefined;
+  if (known) return new ApiError(known.code, known.detail);
+  const status = error.statusCode ?? 500;
+  if (status === 400 && /JSON|prototype|constructor/i.test(error.message)) {
+    return new ApiError('invalid_json');
+  }
+  if (status >= 400 && status < 500) {
+    return new ApiError(STATUS_CODES[status] ?? 'validation_error');
+  }
+  return new ApiError('internal_error', undefined, { cause: error });
+}
+
+interface AjvError {
+  keyword: string;
+  instancePath: string;
+  message?: string;
+  params: Record<string, unknown>;
+}
+
+function validationError(error: FastifyError): ApiError {
+  const part = error.validationContext ?? 'body';
+  const errors = (error.validation as AjvError[]).map((e) => fieldError(e, part));
+  const first = errors[0];
+  const label = PART_LABELS[part] ?? 'Request';
+  const detail = first
+    ? first.path === ''
+      ? `${label} ${first.message}.`
+      : `${label} "${first.path.slice(1).replaceAll('/', '.')}" ${first.message}.`
+    : 'The request is not valid.';
+  return new ApiError('validation_error', detail, { errors });
+}
+
+function fieldError(e: AjvError, part: string): FieldError {
+  let path = e.instancePath;
+  let message = e.message ?? 'is not valid';
+  if (e.keyword === 'required') {
+    path = `${path}/${String(e.params.missingProperty)}`;
+    message = 'is required';
+  } else if (e.keyword === 'additionalProperties') {
+    path = `${path}/${String(e.params.additionalProperty)}`;
+    message = 'is not a known field';
+  } else if (e.keyword === 'enum' && Array.isArray(e.params.allowedValues)) {
+    message = `must be one of: ${e.params.allowedValues.join(', ')}`;
+  }
+  return { path, message, in: PART_NAMES[part] ?? part };
+}

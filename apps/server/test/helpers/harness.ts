@@ -1,0 +1,116 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { sql } from 'kysely';
+import { buildApp } from '../../src/app.js';
+import type { Config, DatabaseConfig } from '../../src/config.js';
+import { openStore, type Store } from '../../src/db/connect.js';
+import { migrateToLatest } from '../../src/db/migrations/index.js';
+import type { App } from '../../src/http/types.js';
+
+export const engine = (process.env.IQRA_TEST_DB ?? 'sqlite') as 'sqlite' | 'postgres';
+export const postgresUrl =
+  process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+export function testConfig(database: DatabaseConfig, overrides: Partial<Config> = {}): Config {
+  return Object.freeze({
+    env: 'test',
+    port: 0,
+    host: '127.0.0.1',
+    database,
+    redisUrl: undefined,
+    pepper: randomBytes(32).toString('base64url'),
+    sessionSecret: randomBytes(32).toString('base64url'),
+    rateLimitPerMinute: 1000,
+    authFailuresPerMinute: 100_000,
+    logLevel: 'silent',
+    trustProxy: false,
+    bodyLimitBytes: 100 * 1024,
+    dashboardDir: undefined,
+    ...overrides,
+  });
+}
+
+/** A fresh database of the engine under test: in-memory or file SQLite, or a new PG schema. */
+export function testDatabase(options: { sqliteFile?: boolean } = {}): {
+  database: DatabaseConfig;
+  dispose: (store: Store) => Promise<void>;
+  sqlitePath?: string;
+} {
+  if (engine === 'postgres') {
+    const schema = `iqra_test_${randomBytes(6).toString('hex')}`;
+    return {
+      database: { kind: 'postgres', url: postgresUrl, schema },
+      dispose: async (store) => {
+        await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(store.db);
+      },
+    };
+  }
+  if (!options.sqliteFile) {
+    return { database: { kind: 'sqlite', path: ':memory:' }, dispose: async () => {} };
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'iqra-test-'));
+  const path = join(dir, 'iqra.db');
+  return {
+    database: { kind: 'sqlite', path },
+    sqlitePath: path,
+    dispose: async () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+export interface TestApp {
+  app: App;
+  store: Store;
+  config: Config;
+  /** Every log line the app wrote, when `captureLogs` was set. */
+  logs: string[];
+  sqlitePath?: string;
+  close(): Promise<void>;
+}
+
+/** The real app on a real engine, through `inject`. */
+export async function startTestApp(
+  options: {
+    config?: Partial<Config>;
+    captureLogs?: boolean;
+    sqliteFile?: boolean;
+    invalidationPollMs?: number;
+  } = {},
+): Promise<TestApp> {
+  const { database, dispose, sqlitePath } = testDatabase({ sqliteFile: options.sqliteFile });
+  const config = testConfig(database, {
+    ...(options.captureLogs ? { logLevel: 'trace' } : {}),
+    ...options.config,
+  });
+  const store = openStore(config.database);
+  await migrateToLatest(store);
+  const logs: string[] = [];
+  const logStream = new Writable({
+    write(chunk, _encoding, done) {
+      logs.push(String(chunk));
+      done();
+    },
+  });
+  const app = await buildApp({
+    config,
+    store,
+    logStream: options.captureLogs ? logStream : undefined,
+    invalidationPollMs: options.invalidationPollMs,
+  });
+  await app.ready();
+  return {
+    app,
+    store,
+    config,
+    logs,
+    sqlitePath,
+    async close() {
+      await app.close();
+      if (engine === 'postgres') await dispose(store);
+      await store.close();
+      if (engine === 'sqlite') await dispose(store);
+    },
+  };
+}
