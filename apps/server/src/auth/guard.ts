@@ -26,6 +26,20 @@ export interface GuardDeps {
 }
 
 const API_PREFIX = '/api/v1';
+
+/** One row of the route table: what each route declared it needs. */
+export interface RouteAccess {
+  method: string;
+  url: string;
+  access: Access;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route with its declared access, as registered (the permission suite walks it). */
+    accessTable: readonly RouteAccess[];
+  }
+}
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
@@ -34,6 +48,8 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * checks the declared access, all before the body is even parsed.
  */
 export function registerGuard(app: FastifyInstance, deps: GuardDeps): void {
+  const table: RouteAccess[] = [];
+  app.decorate('accessTable', table);
   app.addHook('onRoute', (route) => {
     const access = route.config?.access;
     if (access !== undefined && !ACCESS_LEVELS.includes(access)) {
@@ -43,6 +59,9 @@ export function registerGuard(app: FastifyInstance, deps: GuardDeps): void {
       throw new Error(
         `Route ${route.method} ${route.url} declares no access. Add config: { access: … } (one of ${ACCESS_LEVELS.join(', ')}).`,
       );
+    }
+    for (const method of [route.method].flat()) {
+      table.push({ method, url: route.url, access: access ?? 'public' });
     }
   });
 
@@ -57,6 +76,13 @@ export function registerGuard(app: FastifyInstance, deps: GuardDeps): void {
     );
     reply.headers(rateLimitHeaders(budget));
     if (!budget.allowed) throw throttled(budget);
+    if (
+      principal.sessionId &&
+      !SAFE_METHODS.has(request.method) &&
+      !deps.sessionTokens.checkCsrf(principal.sessionId, request.headers['x-csrf-token'])
+    ) {
+      throw new ApiError('csrf_failed');
+    }
     await authorize(request, access, principal, deps);
   });
 }
@@ -66,7 +92,7 @@ async function authenticate(request: FastifyRequest, deps: GuardDeps): Promise<P
   if (header !== undefined && header.trim() !== '') return authenticateKey(request, header, deps);
 
   const cookie = request.cookies[SESSION_COOKIE];
-  if (cookie) return authenticateSession(request, cookie, deps);
+  if (cookie) return authenticateSession(cookie, deps);
 
   throw challenge('not_authenticated');
 }
@@ -102,7 +128,6 @@ async function authenticateKey(
 }
 
 async function authenticateSession(
-  request: FastifyRequest,
   cookie: string,
   deps: GuardDeps,
 ): Promise<Principal> {
@@ -112,12 +137,6 @@ async function authenticateSession(
     throw challenge('not_authenticated');
   }
   if (session.user_disabled === 1) throw new ApiError('user_disabled');
-  if (
-    !SAFE_METHODS.has(request.method) &&
-    !deps.sessionTokens.checkCsrf(session.id, request.headers['x-csrf-token'])
-  ) {
-    throw new ApiError('csrf_failed');
-  }
   return {
     kind: 'session',
     userId: session.user_id,

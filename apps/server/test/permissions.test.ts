@@ -1,0 +1,334 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateKey } from '../src/auth/key-format.js';
+import type { Access } from '../src/auth/principal.js';
+import {
+  type Credential,
+  call,
+  createBusiness,
+  createKey,
+  type Session,
+  signUp,
+} from './helpers/client.js';
+import { startTestApp, type TestApp } from './helpers/harness.js';
+
+/**
+ * The permission suite: every `/api/v1` route in Fastify's route table × every kind of
+ * credential → the status API.md §1 gives. The expectations below are written by hand; a route
+ * that is added, removed or re-declared without updating them fails the suite.
+ */
+
+type CredentialKind =
+  | 'none'
+  | 'bearer'
+  | 'malformed'
+  | 'unknown'
+  | 'revoked'
+  | 'expired'
+  | 'unrestricted'
+  | 'restrictedInScope'
+  | 'restrictedOutOfScope'
+  | 'restrictedWithUserManagement'
+  | 'anotherUsersKey'
+  | 'withoutUserManagement'
+  | 'withUserManagement'
+  | 'session'
+  | 'sessionWithoutCsrf';
+
+const CREDENTIALS: CredentialKind[] = [
+  'none',
+  'bearer',
+  'malformed',
+  'unknown',
+  'revoked',
+  'expired',
+  'unrestricted',
+  'restrictedInScope',
+  'restrictedOutOfScope',
+  'restrictedWithUserManagement',
+  'anotherUsersKey',
+  'withoutUserManagement',
+  'withUserManagement',
+  'session',
+  'sessionWithoutCsrf',
+];
+
+interface World {
+  owner: Session;
+  other: Session;
+  bizIn: string;
+  bizOut: string;
+  bizOther: string;
+  keys: Record<string, string>;
+}
+
+interface Target {
+  /** The business the request is about (its `:businessId`). */
+  businessId: string;
+  /** A business the credential may name in a body (its own, in its scope). */
+  homeBusinessId: string;
+}
+
+interface RouteExpectation {
+  access: Access;
+  /** The status of an allowed request. */
+  ok: number;
+  /** Path parameters besides `:businessId`; created fresh per request where the route destroys. */
+  params?: (world: World, t: TestApp) => Promise<Record<string, string>>;
+  body?: (target: Target) => unknown;
+}
+
+const freshKeyOfOwner = async (world: World, t: TestApp) => ({
+  keyId: (await createKey(t.app, world.owner, { name: 'target' })).id,
+});
+
+const EXPECTATIONS: Record<string, RouteExpectation> = {
+  'GET /api/v1/user': { access: 'user', ok: 200 },
+  'PATCH /api/v1/user': { access: 'user', ok: 200, body: () => ({ name: 'Renamed' }) },
+  'GET /api/v1/user/api-keys': { access: 'user', ok: 200 },
+  'POST /api/v1/user/api-keys': {
+    access: 'user',
+    ok: 201,
+    body: (t) => ({
+      name: 'Made by the suite',
+      businessScope: { type: 'restricted', businessIds: [t.homeBusinessId] },
+    }),
+  },
+  'GET /api/v1/user/api-keys/:keyId': { access: 'user', ok: 200, params: freshKeyOfOwner },
+  'DELETE /api/v1/user/api-keys/:keyId': { access: 'user', ok: 200, params: freshKeyOfOwner },
+  'GET /api/v1/businesses': { access: 'account', ok: 200 },
+  'POST /api/v1/businesses': { access: 'unrestricted', ok: 201, body: () => ({ name: 'New' }) },
+  'GET /api/v1/businesses/:businessId': { access: 'business:manage', ok: 200 },
+  'PATCH /api/v1/businesses/:businessId': {
+    access: 'business:manage',
+    ok: 200,
+    body: () => ({ name: 'Renamed business' }),
+  },
+  'DELETE /api/v1/businesses/:businessId': { access: 'business:manage', ok: 204 },
+};
+
+/** Routes whose request destroys its target get a fresh business per request. */
+const DESTROYS_BUSINESS = new Set(['DELETE /api/v1/businesses/:businessId']);
+
+interface KeyTraits {
+  owner: 'owner' | 'other';
+  restricted: boolean;
+  userManagement: boolean;
+}
+
+const KEY_TRAITS: Partial<Record<CredentialKind, KeyTraits>> = {
+  unrestricted: { owner: 'owner', restricted: false, userManagement: false },
+  restrictedInScope: { owner: 'owner', restricted: true, userManagement: false },
+  restrictedOutOfScope: { owner: 'owner', restricted: true, userManagement: false },
+  restrictedWithUserManagement: { owner: 'owner', restricted: true, userManagement: true },
+  anotherUsersKey: { owner: 'other', restricted: false, userManagement: true },
+  withoutUserManagement: { owner: 'owner', restricted: false, userManagement: false },
+  withUserManagement: { owner: 'owner', restricted: false, userManagement: true },
+};
+
+const DETAIL_401: Partial<Record<CredentialKind, string>> = {
+  none: 'Authentication credentials were not provided.',
+  bearer: 'Invalid token header. Use the "Token" prefix.',
+  malformed: 'Invalid token.',
+  unknown: 'Invalid token.',
+  revoked: 'Invalid token.',
+  expired: 'Invalid token.',
+};
+
+/** What API.md says this credential gets on a route with this access. */
+function expectedStatus(kind: CredentialKind, route: string, e: RouteExpectation): number {
+  if (DETAIL_401[kind]) return 401;
+  const method = route.split(' ')[0];
+  if (kind === 'sessionWithoutCsrf') return method === 'GET' ? e.ok : 403;
+  if (kind === 'session') return e.ok;
+  const traits = KEY_TRAITS[kind];
+  if (!traits) throw new Error(`no traits for ${kind}`);
+  switch (e.access) {
+    case 'session':
+      return 403;
+    case 'account':
+      return e.ok;
+    case 'unrestricted':
+      return traits.restricted ? 403 : e.ok;
+    case 'user':
+      if (!traits.userManagement) return 403;
+      return traits.owner === 'other' && e.params ? 404 : e.ok;
+    case 'business':
+    case 'business:manage':
+      if (traits.owner === 'other') return 404;
+      return kind === 'restrictedOutOfScope' ? 403 : e.ok;
+    default:
+      return e.ok;
+  }
+}
+
+let t: TestApp;
+let world: World;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  const owner = await signUp(t.app);
+  const other = await signUp(t.app);
+  const bizIn = await createBusiness(t.app, owner, 'In scope');
+  const bizOut = await createBusiness(t.app, owner, 'Out of scope');
+  const bizOther = await createBusiness(t.app, other, 'Someone else');
+  const restricted = { type: 'restricted' as const, businessIds: [bizIn] };
+  const keys: Record<string, string> = {
+    unrestricted: (await createKey(t.app, owner)).key,
+    restricted: (await createKey(t.app, owner, { businessScope: restricted })).key,
+    restrictedWithUserManagement: (
+      await createKey(t.app, owner, { businessScope: restricted, userManagement: true })
+    ).key,
+    withUserManagement: (await createKey(t.app, owner, { userManagement: true })).key,
+    other: (await createKey(t.app, other, { userManagement: true })).key,
+  };
+  const revoked = await createKey(t.app, owner, { userManagement: true });
+  await call(t.app, {
+    method: 'DELETE',
+    url: `/api/v1/user/api-keys/${revoked.id}`,
+    as: { session: owner },
+  });
+  keys.revoked = revoked.key;
+  const expired = await createKey(t.app, owner, { userManagement: true });
+  await t.store.db
+    .updateTable('api_keys')
+    .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
+    .where('id', '=', expired.id)
+    .execute();
+  keys.expired = expired.key;
+  world = { owner, other, bizIn, bizOut, bizOther, keys };
+});
+
+afterAll(async () => {
+  await t?.close();
+});
+
+async function credentialFor(
+  kind: CredentialKind,
+  route: string,
+): Promise<{ as: Credential; target: Target }> {
+  const { keys, owner, other, bizIn, bizOut, bizOther } = world;
+  const destroys = DESTROYS_BUSINESS.has(route);
+  // A destroyed business is created fresh, and a restricted key made for it when needed.
+  const fresh = destroys ? await createBusiness(t.app, owner, 'Doomed') : undefined;
+  const inScope = fresh ?? bizIn;
+  let target: Target = { businessId: inScope, homeBusinessId: bizIn };
+  const restrictedKeyFor = async (userManagement: boolean) =>
+    fresh
+      ? (
+          await createKey(t.app, owner, {
+            businessScope: { type: 'restricted', businessIds: [fresh] },
+            userManagement,
+          })
+        ).key
+      : userManagement
+        ? keys.restrictedWithUserManagement!
+        : keys.restricted!;
+  switch (kind) {
+    case 'none':
+      return { as: {}, target };
+    case 'bearer':
+      return { as: { authorization: `Bearer ${keys.unrestricted}` }, target };
+    case 'malformed':
+      return { as: { key: `${keys.unrestricted!.slice(0, -1)}x` }, target };
+    case 'unknown':
+      return { as: { key: generateKey() }, target };
+    case 'revoked':
+      return { as: { key: keys.revoked! }, target };
+    case 'expired':
+      return { as: { key: keys.expired! }, target };
+    case 'unrestricted':
+    case 'withoutUserManagement':
+      return { as: { key: keys.unrestricted! }, target };
+    case 'withUserManagement':
+      return { as: { key: keys.withUserManagement! }, target };
+    case 'restrictedInScope':
+      return { as: { key: await restrictedKeyFor(false) }, target };
+    case 'restrictedWithUserManagement':
+      return { as: { key: await restrictedKeyFor(true) }, target };
+    case 'restrictedOutOfScope':
+      target = { businessId: fresh ?? bizOut, homeBusinessId: bizIn };
+      return { as: { key: keys.restricted! }, target };
+    case 'anotherUsersKey':
+      return {
+        as: { key: keys.other! },
+        target: { businessId: inScope, homeBusinessId: bizOther },
+      };
+    case 'session':
+      return { as: { session: owner }, target };
+    case 'sessionWithoutCsrf':
+      return { as: { session: owner, csrf: false }, target };
+  }
+  void other;
+}
+
+describe('permission suite', () => {
+  it('covers exactly the /api/v1 routes of the route table, with the declared access', () => {
+    const declared = Object.fromEntries(
+      t.app.accessTable
+        .filter((r) => r.url.startsWith('/api/v1') && r.method !== 'HEAD')
+        .filter((r) => r.access !== 'public')
+        .map((r) => [`${r.method} ${r.url}`, r.access]),
+    );
+    const expected = Object.fromEntries(
+      Object.entries(EXPECTATIONS).map(([k, e]) => [k, e.access]),
+    );
+    expect(declared).toEqual(expected);
+  });
+
+  it('leaves only the OpenAPI document public under /api/v1', () => {
+    const open = t.app.accessTable.filter(
+      (r) => r.url.startsWith('/api/v1') && r.access === 'public',
+    );
+    expect(open.map((r) => `${r.method} ${r.url}`).sort()).toEqual([
+      'GET /api/v1/openapi.json',
+      'HEAD /api/v1/openapi.json',
+    ]);
+  });
+
+  for (const [route, expectation] of Object.entries(EXPECTATIONS)) {
+    describe(route, () => {
+      for (const kind of CREDENTIALS) {
+        const status = expectedStatus(kind, route, expectation);
+        it(`${kind} → ${status}`, async () => {
+          const [method, path] = route.split(' ') as [string, string];
+          const { as, target } = await credentialFor(kind, route);
+          const params = (await expectation.params?.(world, t)) ?? {};
+          const url = path
+            .replace(':businessId', target.businessId)
+            .replace(/:(\w+)/g, (_m, name: string) => params[name] ?? `missing-${name}`);
+          const res = await call(t.app, {
+            method: method as 'GET',
+            url,
+            as,
+            body: expectation.body?.(target),
+          });
+          expect(res.statusCode, res.body).toBe(status);
+          if (status >= 400) {
+            expect(res.headers['content-type']).toContain('application/problem+json');
+            const problem = res.json() as { status: number; detail: string; code: string };
+            expect(problem.status).toBe(status);
+            if (status === 401) {
+              expect(problem.detail).toBe(DETAIL_401[kind]);
+              expect(res.headers['www-authenticate']).toBe('Token');
+            }
+            if (status === 404) expect(problem.detail).toBe('Not found.');
+            if (status === 403 && kind !== 'sessionWithoutCsrf') {
+              const detail =
+                expectation.access === 'user'
+                  ? 'This API key does not have user management access.'
+                  : expectation.access === 'unrestricted'
+                    ? expect.stringContaining('unrestricted')
+                    : 'This API key does not have access to this business.';
+              expect(problem.detail).toEqual(detail);
+            }
+          }
+          if (status !== 401) {
+            expect(res.headers['x-ratelimit-limit']).toBeDefined();
+            expect(res.headers['x-ratelimit-remaining']).toBeDefined();
+            expect(res.headers['x-ratelimit-reset']).toBeDefined();
+          }
+        });
+      }
+    });
+  }
+});
