@@ -36,6 +36,7 @@ import { keyService } from './keys/service.js';
 import { registerSystemRoutes } from './system/routes.js';
 import { registerUserRoutes } from './users/routes.js';
 import { userService } from './users/service.js';
+import { registerWhitelabelRoutes } from './whitelabel/routes.js';
 
 export interface AppDeps {
   config: Config;
@@ -145,6 +146,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     },
   });
   registerUserRoutes(app, { users });
+  registerWhitelabelRoutes(app, { store });
   registerKeyRoutes(app, {
     keys: keyService({
       db,

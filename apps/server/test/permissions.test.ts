@@ -84,6 +84,12 @@ const freshKeyOfOwner = async (world: World, t: TestApp) => ({
 const EXPECTATIONS: Record<string, RouteExpectation> = {
   'GET /api/v1/user': { access: 'user', ok: 200 },
   'PATCH /api/v1/user': { access: 'user', ok: 200, body: () => ({ name: 'Renamed' }) },
+  'GET /api/v1/user/whitelabel': { access: 'user', ok: 200 },
+  'PUT /api/v1/user/whitelabel': {
+    access: 'user',
+    ok: 200,
+    body: () => ({ brandName: 'Acme Voice', primaryColor: '#4f46e5' }),
+  },
   'GET /api/v1/user/api-keys': { access: 'user', ok: 200 },
   'POST /api/v1/user/api-keys': {
     access: 'user',

@@ -127,10 +127,7 @@ async function authenticateKey(
   };
 }
 
-async function authenticateSession(
-  cookie: string,
-  deps: GuardDeps,
-): Promise<Principal> {
+async function authenticateSession(cookie: string, deps: GuardDeps): Promise<Principal> {
   const sessionId = deps.sessionTokens.sessionIdOf(cookie);
   const session = sessionId ? await deps.findSession(sessionId) : undefined;
   if (!session || Date.parse(session.expires_at) <= Date.now()) {

@@ -13,6 +13,7 @@ export interface Database {
   api_key_businesses: ApiKeyBusinessesTable;
   cache_invalidations: CacheInvalidationsTable;
   audit_events: AuditEventsTable;
+  whitelabel_settings: WhitelabelSettingsTable;
 }
 
 export type Flag = 0 | 1;
@@ -98,4 +99,14 @@ export interface AuditEventsTable {
   target_id: string | null;
   data: string | null;
   created_at: string;
+}
+
+export interface WhitelabelSettingsTable {
+  user_id: string;
+  brand_name: string | null;
+  logo_url: string | null;
+  primary_color: string | null;
+  support_email: string | null;
+  custom_domain: string | null;
+  updated_at: string;
 }

@@ -1,6 +1,7 @@
 import { type Kysely, type Migration, Migrator, sql } from 'kysely';
 import type { Engine, Store } from '../connect.js';
 import { coreMigration } from './0001_core.js';
+import { whitelabelMigration } from './0002_whitelabel.js';
 
 export interface MigrationContext {
   engine: Engine;
@@ -14,6 +15,7 @@ export interface MigrationContext {
 function migrations(context: MigrationContext): Record<string, Migration> {
   return {
     '0001_core': coreMigration(context),
+    '0002_whitelabel': whitelabelMigration(context),
   };
 }
 
