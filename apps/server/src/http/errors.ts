@@ -92,9 +92,14 @@ export class ApiError extends Error {
 
   /** A 400 naming one field. */
   static invalidField(path: string, message: string): ApiError {
-    return new ApiError('validation_error', `${path.slice(1) || 'body'}: ${message}`, {
-      errors: [{ path, message, in: 'body' }],
-    });
+    const field = path.slice(1).replaceAll('/', '.');
+    return new ApiError(
+      'validation_error',
+      field ? `Body "${field}" ${message}.` : `Body ${message}.`,
+      {
+        errors: [{ path, message, in: 'body' }],
+      },
+    );
   }
 }
 

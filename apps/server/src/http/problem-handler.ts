@@ -114,6 +114,12 @@ function fieldError(e: AjvError, part: string): FieldError {
   } else if (e.keyword === 'additionalProperties') {
     path = `${path}/${String(e.params.additionalProperty)}`;
     message = 'is not a known field';
+  } else if (e.keyword === 'discriminator') {
+    path = `${path}/${String(e.params.tag)}`;
+    message =
+      e.params.error === 'mapping'
+        ? `has an unknown value ${JSON.stringify(e.params.tagValue)}`
+        : 'is required and must be a string';
   } else if (e.keyword === 'enum' && Array.isArray(e.params.allowedValues)) {
     message = `must be one of: ${e.params.allowedValues.join(', ')}`;
   }

@@ -114,3 +114,27 @@ export async function startTestApp(
     },
   };
 }
+
+/** Another server process on the same database and secrets: a second node of a deployment. */
+export async function startPeerApp(
+  of: TestApp,
+  options: { invalidationPollMs?: number } = {},
+): Promise<TestApp> {
+  const store = openStore(of.config.database);
+  const app = await buildApp({
+    config: of.config,
+    store,
+    invalidationPollMs: options.invalidationPollMs,
+  });
+  await app.ready();
+  return {
+    app,
+    store,
+    config: of.config,
+    logs: [],
+    async close() {
+      await app.close();
+      await store.close();
+    },
+  };
+}
