@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, type LogEvent, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.js';
 import type { Database } from './schema.js';
@@ -20,8 +20,19 @@ const TIMESTAMPTZ_OID = 1184;
 const TIMESTAMP_OID = 1114;
 const INT8_OID = 20;
 
+export interface StoreOptions {
+  /** Sees every executed statement (e.g. to trace or count queries). */
+  onQuery?: (sql: string) => void;
+}
+
 /** Opens the configured engine. The same Kysely queries run on both. */
-export function openStore(config: DatabaseConfig): Store {
+export function openStore(config: DatabaseConfig, options: StoreOptions = {}): Store {
+  const onQuery = options.onQuery;
+  const log = onQuery
+    ? (event: LogEvent) => {
+        if (event.level === 'query') onQuery(event.query.sql);
+      }
+    : undefined;
   if (config.kind === 'sqlite') {
     if (config.path !== ':memory:') mkdirSync(dirname(config.path), { recursive: true });
     const sqlite = new SQLite(config.path);
@@ -29,7 +40,7 @@ export function openStore(config: DatabaseConfig): Store {
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), log });
     return { db, engine: 'sqlite', schema: undefined, close: () => db.destroy() };
   }
 
@@ -47,7 +58,7 @@ export function openStore(config: DatabaseConfig): Store {
     },
     ...(config.schema ? { options: `-c search_path=${quoteIdent(config.schema)}` } : {}),
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log });
   return { db, engine: 'postgres', schema: config.schema, close: () => db.destroy() };
 }
 

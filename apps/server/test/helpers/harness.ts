@@ -77,6 +77,8 @@ export async function startTestApp(
     captureLogs?: boolean;
     sqliteFile?: boolean;
     invalidationPollMs?: number;
+    /** Sees every SQL statement the app runs. */
+    onQuery?: (sql: string) => void;
   } = {},
 ): Promise<TestApp> {
   const { database, dispose, sqlitePath } = testDatabase({ sqliteFile: options.sqliteFile });
@@ -84,7 +86,7 @@ export async function startTestApp(
     ...(options.captureLogs ? { logLevel: 'trace' } : {}),
     ...options.config,
   });
-  const store = openStore(config.database);
+  const store = openStore(config.database, { onQuery: options.onQuery });
   await migrateToLatest(store);
   const logs: string[] = [];
   const logStream = new Writable({
