@@ -138,10 +138,14 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     throttles: {
       loginByEmail: new Throttle(counters, {
         prefix: 'login:email',
-        points: 10,
+        points: config.loginFailuresPerEmail,
         durationSeconds: 900,
       }),
-      loginByIp: new Throttle(counters, { prefix: 'login:ip', points: 100, durationSeconds: 900 }),
+      loginByIp: new Throttle(counters, {
+        prefix: 'login:ip',
+        points: config.loginFailuresPerIp,
+        durationSeconds: 900,
+      }),
       signupByIp: new Throttle(counters, { prefix: 'signup:ip', points: 30, durationSeconds: 600 }),
     },
   });

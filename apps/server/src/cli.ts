@@ -11,7 +11,6 @@ import { ApiError } from './http/errors.js';
 import { CursorCodec } from './http/pagination.js';
 import { findApiKeyById, listApiKeys } from './keys/repo.js';
 import { keyService } from './keys/service.js';
-import { serve } from './main.js';
 import { userService } from './users/service.js';
 
 const USAGE = `iqra — the Iqra server and its operator tools
@@ -64,6 +63,8 @@ export async function runCli(argv: string[]): Promise<number> {
     }
     const config = loadConfig();
     if (command === 'serve') {
+      // Loaded only here: operator commands start fast without the HTTP stack.
+      const { serve } = await import('./main.js');
       await serve(config);
       return -1; // keeps running
     }

@@ -16,6 +16,9 @@ export interface Config {
   readonly rateLimitPerMinute: number;
   /** Failed authentications per client IP per minute before 429. */
   readonly authFailuresPerMinute: number;
+  /** Failed logins per email, and per client IP, in 15 minutes before 429. */
+  readonly loginFailuresPerEmail: number;
+  readonly loginFailuresPerIp: number;
   readonly logLevel: string;
   readonly trustProxy: boolean;
   readonly bodyLimitBytes: number;
@@ -90,6 +93,20 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     authFailuresPerMinute: parseInteger(
       'AUTH_FAILURES_PER_MINUTE',
       env.AUTH_FAILURES_PER_MINUTE,
+      100,
+      1,
+      1_000_000,
+    ),
+    loginFailuresPerEmail: parseInteger(
+      'LOGIN_FAILURES_PER_EMAIL',
+      env.LOGIN_FAILURES_PER_EMAIL,
+      10,
+      1,
+      1_000_000,
+    ),
+    loginFailuresPerIp: parseInteger(
+      'LOGIN_FAILURES_PER_IP',
+      env.LOGIN_FAILURES_PER_IP,
       100,
       1,
       1_000_000,

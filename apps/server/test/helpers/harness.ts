@@ -25,6 +25,8 @@ export function testConfig(database: DatabaseConfig, overrides: Partial<Config> 
     sessionSecret: randomBytes(32).toString('base64url'),
     rateLimitPerMinute: 1000,
     authFailuresPerMinute: 100_000,
+    loginFailuresPerEmail: 10,
+    loginFailuresPerIp: 100,
     logLevel: 'silent',
     trustProxy: false,
     bodyLimitBytes: 100 * 1024,
