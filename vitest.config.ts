@@ -2,6 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 const serverTests = 'apps/server/test/**/*.test.ts';
 const unitTests = 'apps/server/test/**/*.unit.test.ts';
+const browserTests = 'apps/server/test/**/*.e2e.test.ts';
 
 /**
  * The server suite runs twice, once per engine: SQLite (embedded default) and PostgreSQL
@@ -13,11 +14,21 @@ export default defineConfig({
     hookTimeout: 60_000,
     projects: [
       { test: { name: 'unit', include: [unitTests] } },
+      // Debian's Chromium driven by playwright-core, against a real server on SQLite.
+      {
+        test: {
+          name: 'e2e',
+          include: [browserTests],
+          fileParallelism: false,
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
       {
         test: {
           name: 'sqlite',
           include: [serverTests],
-          exclude: [unitTests],
+          exclude: [unitTests, browserTests],
           env: { IQRA_TEST_DB: 'sqlite' },
           testTimeout: 30_000,
           hookTimeout: 60_000,
@@ -27,7 +38,7 @@ export default defineConfig({
         test: {
           name: 'postgres',
           include: [serverTests],
-          exclude: [unitTests],
+          exclude: [unitTests, browserTests],
           env: { IQRA_TEST_DB: 'postgres' },
           testTimeout: 30_000,
           hookTimeout: 60_000,

@@ -19,6 +19,10 @@ authenticated answer carries \`X-RateLimit-Limit\`, \`X-RateLimit-Remaining\` an
 \`X-RateLimit-Reset\`; past the budget the answer is 429 with \`Retry-After\`.
 `.trim();
 
+const FAVICON = `data:image/svg+xml,${encodeURIComponent(
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="8" fill="#4f46e5"/><path d="M11 9h10M16 9v14M11 23h10" stroke="#fff" stroke-width="3" stroke-linecap="round"/></svg>',
+)}`;
+
 const problem = (description: string) => ({
   description,
   content: { 'application/problem+json': { schema: { $ref: 'Problem#' } } },
@@ -59,7 +63,6 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
     openapi: {
       openapi: '3.1.0',
       info: { title: 'Iqra API', version: '1.0.0', description: API_DESCRIPTION },
-      servers: [{ url: '/', description: 'This server' }],
       tags: [
         { name: 'Businesses', description: 'Workspaces that own agents, calls and conversations.' },
         { name: 'User', description: 'Needs a key with user management.' },
@@ -102,11 +105,14 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
     configuration: {
       url: '/api/v1/openapi.json',
       pageTitle: 'Iqra API reference',
+      favicon: FAVICON,
       // Requests go straight from the page to this server: no third-party proxy, fonts or
       // telemetry, so the reference works offline and keys never leave the browser.
       withDefaultFonts: false,
       telemetry: false,
-      hideClientButton: false,
+      showDeveloperTools: 'never',
+      agent: { disabled: true },
+      mcp: { disabled: true },
       persistAuth: false,
       authentication: {
         preferredSecurityScheme: 'ApiKey',
