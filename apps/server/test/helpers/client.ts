@@ -49,11 +49,13 @@ export async function signUp(
   app: App,
   email = uniqueEmail(),
   password = 'correct horse battery',
+  remoteAddress = '127.0.0.1',
 ): Promise<Session> {
   const res = await app.inject({
     method: 'POST',
     url: '/auth/signup',
     payload: { email, password, name: 'Test User' },
+    remoteAddress,
   });
   if (res.statusCode !== 201) throw new Error(`signup failed: ${res.statusCode} ${res.body}`);
   const cookie = res.cookies.find((c) => c.name === 'iqra_session');
