@@ -37,6 +37,12 @@ export interface KeyVerifierDeps {
  */
 export class KeyVerifier {
   private readonly byHash: LRUCache<string, VerifiedKey>;
+  /**
+   * Hashes looked up and not found. Safe to remember: a key created later has a hash nobody can
+   * have asked for before, so this never hides a new key; it spares the database a client that
+   * repeats a dead key.
+   */
+  private readonly unknown: LRUCache<string, true>;
   private readonly hashById = new Map<string, string>();
   private readonly now: () => number;
   /** Bumped by every invalidation, so a read that raced one is not cached. */
@@ -49,6 +55,7 @@ export class KeyVerifier {
       ttl: deps.cacheTtlMs ?? 60_000,
       dispose: (key) => this.hashById.delete(key.id),
     });
+    this.unknown = new LRUCache<string, true>({ max: deps.cacheSize ?? 10_000, ttl: 60_000 });
   }
 
   /**
@@ -60,10 +67,14 @@ export class KeyVerifier {
     const keyHash = this.deps.hash(key);
     let verified = this.byHash.get(keyHash);
     if (!verified) {
+      if (this.unknown.has(keyHash)) return { ok: false, reason: 'unknown' };
       await beforeRead?.();
       const generation = this.generation;
       const row = await this.deps.findByHash(keyHash);
-      if (!row) return { ok: false, reason: 'unknown' };
+      if (!row) {
+        this.unknown.set(keyHash, true);
+        return { ok: false, reason: 'unknown' };
+      }
       verified = toVerifiedKey(row);
       if (generation === this.generation) {
         this.byHash.set(keyHash, verified);

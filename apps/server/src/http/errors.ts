@@ -69,25 +69,31 @@ export interface FieldError {
   in?: string;
 }
 
+export interface ApiErrorOptions {
+  errors?: FieldError[];
+  headers?: Record<string, string | number>;
+  cause?: unknown;
+}
+
 /** The one error type handlers throw; the global handler turns it into problem details. */
 export class ApiError extends Error {
-  override name = 'ApiError';
+  readonly code: ErrorCode;
   readonly status: number;
   readonly detail: string;
+  readonly options: ApiErrorOptions;
 
-  constructor(
-    readonly code: ErrorCode,
-    detail?: string,
-    readonly options: {
-      errors?: FieldError[];
-      headers?: Record<string, string | number>;
-      cause?: unknown;
-    } = {},
-  ) {
+  constructor(code: ErrorCode, detail?: string, options: ApiErrorOptions = {}) {
     const entry = ERROR_CATALOG[code];
+    // An answer to a client needs no stack trace, and capturing one is most of what a 401 costs.
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(detail ?? entry.detail, { cause: options.cause });
+    Error.stackTraceLimit = stackTraceLimit;
+    this.name = 'ApiError';
+    this.code = code;
     this.status = entry.status;
     this.detail = detail ?? entry.detail;
+    this.options = options;
   }
 
   /** A 400 naming one field. */
