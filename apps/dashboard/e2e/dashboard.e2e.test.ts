@@ -4,10 +4,10 @@ import {
   type ConsoleEntry,
   callWithKey,
   DESKTOP,
+  findInReactTree,
   launchBrowser,
   newContext,
   PHONE,
-  findInReactTree,
   type Server,
   screenshot,
   startServer,
@@ -91,8 +91,13 @@ describe('dashboard in Chromium (1280×800)', () => {
       'Corner Bakery',
       'Dental Clinic',
     ]);
+    await page.waitForTimeout(5200); // let the toasts go before the picture
+    await screenshot(page, 'businesses');
     expect(await switcher.inputValue()).toBe(
-      await page.getByRole('row', { name: /Dental Clinic/ }).locator('code').textContent(),
+      await page
+        .getByRole('row', { name: /Dental Clinic/ })
+        .locator('code')
+        .textContent(),
     );
 
     // The keys tab starts empty; the dialog is keyboard-operable and preselects least privilege.
@@ -116,8 +121,12 @@ describe('dashboard in Chromium (1280×800)', () => {
 
     await addKey.click();
     await dialog.waitFor();
-    expect(await dialog.getByRole('radio', { name: 'Restricted', exact: true }).isChecked()).toBe(true);
-    expect(await dialog.getByRole('radio', { name: 'Unrestricted', exact: true }).isChecked()).toBe(false);
+    expect(await dialog.getByRole('radio', { name: 'Restricted', exact: true }).isChecked()).toBe(
+      true,
+    );
+    expect(await dialog.getByRole('radio', { name: 'Unrestricted', exact: true }).isChecked()).toBe(
+      false,
+    );
     expect(await dialog.getByRole('switch', { name: /User management/ }).isChecked()).toBe(false);
     expect(await dialog.getByRole('checkbox', { name: 'Dental Clinic' }).isChecked()).toBe(true);
     expect(await dialog.getByRole('checkbox', { name: 'Corner Bakery' }).isChecked()).toBe(false);
@@ -180,7 +189,9 @@ describe('dashboard in Chromium (1280×800)', () => {
     await dialog.getByRole('radio', { name: 'Unrestricted', exact: true }).check();
     expect(await dialog.getByRole('checkbox', { name: 'Dental Clinic' }).count()).toBe(0);
     await dialog.getByRole('switch', { name: /User management/ }).check();
-    await dialog.getByText('This key will be able to create more keys.', { exact: false }).waitFor();
+    await dialog
+      .getByText('This key will be able to create more keys.', { exact: false })
+      .waitFor();
     await dialog.getByRole('button', { name: 'Create key' }).click();
     const second = await reveal.getByLabel('API key').inputValue();
     expect(second).toMatch(KEY_SHAPE);
@@ -212,7 +223,12 @@ describe('dashboard in Chromium (1280×800)', () => {
     expect(await row.count()).toBe(0);
     await opsRow.waitFor();
     await page.getByLabel('Search keys by name').fill('');
+    await page.getByLabel('Search keys by name').blur();
     await page.mouse.move(0, 0);
+    const tableOverflow = await page
+      .locator('.table-wrap')
+      .evaluate((el) => el.scrollWidth - el.clientWidth);
+    expect(tableOverflow).toBe(0);
     await page.waitForTimeout(5200); // let the toasts go before the table's picture
     await screenshot(page, 'keys-table');
 
@@ -232,6 +248,7 @@ describe('dashboard in Chromium (1280×800)', () => {
     await page.getByTestId('brand-name').getByText('Acme Voice').waitFor();
     expect(await primary()).toBe('#0f766e');
     expect(await page.title()).toBe('Account · Acme Voice');
+    await screenshot(page, 'account-white-label');
 
     // Profile name.
     await page.getByRole('textbox', { name: 'Name', exact: true }).fill('Ada King');
@@ -270,6 +287,7 @@ describe('dashboard in Chromium (1280×800)', () => {
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.getByRole('alert').getByText('Incorrect email or password.').waitFor();
     expect(await page.getByLabel('Password').inputValue()).toBe('');
+    await screenshot(page, 'login-wrong-password');
 
     // The server's answer for a taken email lands on the email field.
     await page.getByRole('link', { name: 'Create an account' }).click();
@@ -284,6 +302,9 @@ describe('dashboard in Chromium (1280×800)', () => {
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.getByRole('heading', { name: 'Welcome, Grace' }).waitFor();
+    await page.getByRole('heading', { name: 'Get started' }).waitFor();
+    await page.locator('.stat-value').first().waitFor();
+    await screenshot(page, 'overview');
 
     // The only console lines are Chromium's own notes of the two refused requests.
     expect(console.map((entry) => new URL(entry.url, server.origin).pathname)).toEqual([

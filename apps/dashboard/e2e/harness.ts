@@ -8,7 +8,9 @@ import { startTestApp, type TestApp } from '../../server/test/helpers/harness.js
 /** The built dashboard (`npm run build`), served by the real server. */
 export const DIST = fileURLToPath(new URL('../dist', import.meta.url));
 /** Git-ignored (`artifacts/`). */
-export const SCREENSHOTS = fileURLToPath(new URL('../../../artifacts/screenshots', import.meta.url));
+export const SCREENSHOTS = fileURLToPath(
+  new URL('../../../artifacts/screenshots', import.meta.url),
+);
 
 export const DESKTOP = { width: 1280, height: 800 };
 export const PHONE = { width: 390, height: 844 };

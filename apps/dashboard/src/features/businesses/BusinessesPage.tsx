@@ -62,13 +62,15 @@ export function BusinessesPage() {
       header: 'Name',
       className: 'col-name',
       cell: (business) => (
-        <div className="key-name">
-          <span className="key-name-text">{business.name}</span>
-          {business.id === currentBusiness?.id && <Badge tone="brand">Current</Badge>}
+        <div className="cell-stack">
+          <div className="key-name">
+            <span className="key-name-text">{business.name}</span>
+            {business.id === currentBusiness?.id && <Badge tone="brand">Current</Badge>}
+          </div>
+          <code className="hint">{business.id}</code>
         </div>
       ),
     },
-    { key: 'id', header: 'ID', cell: (b) => <code className="code nowrap">{b.id}</code> },
     { key: 'timezone', header: 'Time zone', cell: (b) => b.timezone },
     { key: 'language', header: 'Language', cell: (b) => b.defaultLanguage },
     {

@@ -31,27 +31,28 @@ export function KeysTable({
   const columns: Column<ApiKey>[] = [
     {
       key: 'name',
-      header: 'Name',
+      header: 'Name and key',
+      label: 'Name',
       className: 'col-name',
       cell: (key) => (
-        <div className="key-name">
-          <span className="key-name-text">{key.name}</span>
-          {key.userManagement && (
-            <Badge
-              tone="warning"
-              icon="shield"
-              title="This key can manage your account, including its API keys."
-            >
-              User management
-            </Badge>
-          )}
+        <div className="cell-stack">
+          <div className="key-name">
+            <span className="key-name-text">{key.name}</span>
+            {key.userManagement && (
+              <Badge
+                tone="warning"
+                icon="shield"
+                title="This key can manage your account, including its API keys."
+              >
+                User management
+              </Badge>
+            )}
+          </div>
+          <code className="hint" title="The key's first 12 and last 4 characters">
+            {keyHint(key)}
+          </code>
         </div>
       ),
-    },
-    {
-      key: 'hint',
-      header: 'Key',
-      cell: (key) => <code className="code nowrap">{keyHint(key)}</code>,
     },
     {
       key: 'scope',

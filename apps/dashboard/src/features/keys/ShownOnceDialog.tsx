@@ -46,6 +46,7 @@ export function ShownOnceDialog({
       dismissible={false}
       initialFocus={copyRef}
       role="alertdialog"
+      size="lg"
       footer={
         <Button variant="primary" onClick={onDone}>
           I have copied it
