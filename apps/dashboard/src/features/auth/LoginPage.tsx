@@ -1,6 +1,7 @@
 import { type FormEvent, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { ApiProblem, messageOf } from '../../api/client';
+import { usePageTitle } from '../../brand/brand';
 import { useSession } from '../../session/session';
 import { Button } from '../../ui/Button';
 import { Callout } from '../../ui/Callout';
@@ -11,6 +12,7 @@ import { checkEmail, type Errors, hasErrors } from './validation';
 type Fields = 'email' | 'password';
 
 export function LoginPage() {
+  usePageTitle('Log in');
   const { login, state } = useSession();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');

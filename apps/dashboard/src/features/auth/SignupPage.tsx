@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { Link } from 'react-router';
 import { ApiProblem, messageOf } from '../../api/client';
+import { usePageTitle } from '../../brand/brand';
 import { useSession } from '../../session/session';
 import { Button } from '../../ui/Button';
 import { Callout } from '../../ui/Callout';
@@ -11,6 +12,7 @@ import { checkEmail, checkName, checkNewPassword, type Errors, hasErrors } from 
 type Fields = 'name' | 'email' | 'password';
 
 export function SignupPage() {
+  usePageTitle('Create your account');
   const { signup } = useSession();
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
