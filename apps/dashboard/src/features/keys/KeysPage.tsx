@@ -181,7 +181,7 @@ export function KeysPage() {
           ) : (
             <KeysTable
               keys={visible}
-              businesses={businesses.items}
+              businesses={businesses.status === 'ready' ? businesses.items : null}
               loading={loading}
               onRevoke={setRevoking}
             />

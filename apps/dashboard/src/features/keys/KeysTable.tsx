@@ -10,10 +10,15 @@ const STATUS: Record<KeyStatus, { label: string; tone: Tone }> = {
   expired: { label: 'Expired', tone: 'warning' },
 };
 
-/** "All businesses", or the names of the businesses a restricted key reaches. */
-export function scopeLabel(key: ApiKey, names: Map<string, string>): string {
+/**
+ * "All businesses", or the names of the businesses a restricted key reaches (a count until the
+ * names have loaded, so nothing reads "Deleted business" by mistake).
+ */
+export function scopeLabel(key: ApiKey, names: Map<string, string> | null): string {
   if (key.businessScope.type === 'unrestricted') return 'All businesses';
-  return key.businessScope.businessIds.map((id) => names.get(id) ?? 'Deleted business').join(', ');
+  const ids = key.businessScope.businessIds;
+  if (!names) return ids.length === 1 ? '1 business' : `${ids.length} businesses`;
+  return ids.map((id) => names.get(id) ?? 'Deleted business').join(', ');
 }
 
 export function KeysTable({
@@ -23,11 +28,12 @@ export function KeysTable({
   onRevoke,
 }: {
   keys: ApiKey[];
-  businesses: Business[];
+  /** Null while the businesses load. */
+  businesses: Business[] | null;
   loading: boolean;
   onRevoke: (key: ApiKey) => void;
 }) {
-  const names = new Map(businesses.map((b) => [b.id, b.name]));
+  const names = businesses && new Map(businesses.map((b) => [b.id, b.name]));
   const columns: Column<ApiKey>[] = [
     {
       key: 'name',
