@@ -1,8 +1,16 @@
 import '@fontsource-variable/inter/wght.css';
 import './styles/tokens.css';
 import './styles/base.css';
-import './styles/components.css';
-import './styles/layout.css';
+import './styles/buttons.css';
+import './styles/fields.css';
+import './styles/feedback.css';
+import './styles/surfaces.css';
+import './styles/dialog.css';
+import './styles/shell.css';
+import './styles/switcher.css';
+import './styles/pages.css';
+import './styles/auth.css';
+import './styles/keys.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';

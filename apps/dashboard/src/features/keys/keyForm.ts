@@ -23,6 +23,16 @@ export interface KeyForm {
   expiryDate: string;
 }
 
+/** A change to the form: fields, or a function of the current form (for async updates). */
+export type KeyFormPatch = Partial<KeyForm> | ((current: KeyForm) => Partial<KeyForm>);
+
+/** What each part of the form gets from the dialog. */
+export interface KeyFormPartProps {
+  form: KeyForm;
+  update: (patch: KeyFormPatch) => void;
+  error: string | undefined;
+}
+
 export type KeyFormField = 'name' | 'businessIds' | 'expiry';
 export type KeyFormErrors = Partial<Record<KeyFormField | 'form', string>>;
 
