@@ -24,6 +24,7 @@ import { registerBusinessRoutes } from './businesses/routes.js';
 import { businessService } from './businesses/service.js';
 import { InvalidationFeed } from './cache/invalidation.js';
 import type { Config } from './config.js';
+import { registerDashboard } from './dashboard/static.js';
 import type { Store } from './db/connect.js';
 import { registerOpenApi } from './http/openapi.js';
 import { CursorCodec } from './http/pagination.js';
@@ -162,6 +163,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     }),
   });
   registerBusinessRoutes(app, { businesses: businessService({ db, cursors, publish }) });
+  await registerDashboard(app, config);
 
   app.addHook('onReady', async () => {
     invalidations.start();

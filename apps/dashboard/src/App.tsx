@@ -1,0 +1,77 @@
+import { BrowserRouter, Navigate, Outlet, Route, Routes, useLocation } from 'react-router';
+import { BrandProvider } from './brand/brand';
+import { DataProvider } from './data/data';
+import { AccountPage } from './features/account/AccountPage';
+import { LoginPage } from './features/auth/LoginPage';
+import { SignupPage } from './features/auth/SignupPage';
+import { BusinessesPage } from './features/businesses/BusinessesPage';
+import { KeysPage } from './features/keys/KeysPage';
+import { NotFoundPage } from './features/NotFoundPage';
+import { OverviewPage } from './features/overview/OverviewPage';
+import { AppShell } from './layout/AppShell';
+import { SessionProvider, useSession } from './session/session';
+import { Spinner } from './ui/Spinner';
+import { ToastProvider } from './ui/Toast';
+
+export function App() {
+  return (
+    <BrowserRouter>
+      <ToastProvider>
+        <SessionProvider>
+          <Routes>
+            <Route element={<SignedOutOnly />}>
+              <Route path="/login" element={<LoginPage />} />
+              <Route path="/signup" element={<SignupPage />} />
+            </Route>
+            <Route element={<SignedInOnly />}>
+              <Route element={<AppShell />}>
+                <Route index element={<OverviewPage />} />
+                <Route path="businesses" element={<BusinessesPage />} />
+                <Route path="keys" element={<KeysPage />} />
+                <Route path="account" element={<AccountPage />} />
+                <Route path="*" element={<NotFoundPage />} />
+              </Route>
+            </Route>
+          </Routes>
+        </SessionProvider>
+      </ToastProvider>
+    </BrowserRouter>
+  );
+}
+
+function Checking() {
+  return (
+    <div className="boot">
+      <Spinner size={28} label="Loading your dashboard" />
+    </div>
+  );
+}
+
+/** Once signed in, go where the visitor was headed before the login page. */
+function SignedOutOnly() {
+  const { state } = useSession();
+  const location = useLocation();
+  if (state.status === 'checking') return <Checking />;
+  if (state.status === 'authenticated') {
+    const from = (location.state as { from?: string } | null)?.from;
+    return <Navigate to={from?.startsWith('/') ? from : '/'} replace />;
+  }
+  return <Outlet />;
+}
+
+/** Everything under it belongs to one user: switching user resets all cached data. */
+function SignedInOnly() {
+  const { state } = useSession();
+  const location = useLocation();
+  if (state.status === 'checking') return <Checking />;
+  if (state.status === 'anonymous') {
+    return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
+  }
+  return (
+    <DataProvider key={state.user.id}>
+      <BrandProvider key={state.user.id}>
+        <Outlet />
+      </BrandProvider>
+    </DataProvider>
+  );
+}

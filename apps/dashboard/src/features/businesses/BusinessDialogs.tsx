@@ -1,0 +1,238 @@
+import { type FormEvent, useMemo, useRef, useState } from 'react';
+import { ApiProblem, messageOf } from '../../api/client';
+import type { Business } from '../../api/types';
+import { Button } from '../../ui/Button';
+import { Callout } from '../../ui/Callout';
+import { Dialog } from '../../ui/Dialog';
+import { Field, TextField } from '../../ui/Field';
+import { checkName } from '../auth/validation';
+
+export interface BusinessInput {
+  name: string;
+  timezone?: string;
+  defaultLanguage?: string;
+}
+
+const LANGUAGES: { tag: string; label: string }[] = [
+  { tag: 'en', label: 'English' },
+  { tag: 'en-GB', label: 'English (UK)' },
+  { tag: 'es', label: 'Spanish' },
+  { tag: 'fr', label: 'French' },
+  { tag: 'de', label: 'German' },
+  { tag: 'it', label: 'Italian' },
+  { tag: 'pt-BR', label: 'Portuguese (Brazil)' },
+  { tag: 'nl', label: 'Dutch' },
+  { tag: 'ar', label: 'Arabic' },
+  { tag: 'hi', label: 'Hindi' },
+  { tag: 'ja', label: 'Japanese' },
+];
+
+function browserTimezone(): string {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  } catch {
+    return 'UTC';
+  }
+}
+
+function timezones(current: string): string[] {
+  const supported =
+    typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
+  return [...new Set(['UTC', current, ...supported])];
+}
+
+type Errors = Partial<Record<'name' | 'timezone' | 'defaultLanguage' | 'form', string>>;
+
+function errorsOf(error: unknown): Errors {
+  if (error instanceof ApiProblem && error.status === 400 && error.errors.length > 0) {
+    return error.fieldErrors();
+  }
+  return { form: messageOf(error) };
+}
+
+/** Creates a business (name, time zone, language) or renames one (name only). */
+export function BusinessFormDialog({
+  business,
+  onSave,
+  onCancel,
+}: {
+  /** Absent: create. */
+  business?: Business;
+  onSave: (input: BusinessInput) => Promise<void>;
+  onCancel: () => void;
+}) {
+  const creating = !business;
+  const [name, setName] = useState(business?.name ?? '');
+  const [timezone, setTimezone] = useState(browserTimezone);
+  const [language, setLanguage] = useState('en');
+  const [errors, setErrors] = useState<Errors>({});
+  const [busy, setBusy] = useState(false);
+  const nameRef = useRef<HTMLInputElement>(null);
+  const zones = useMemo(() => timezones(timezone), [timezone]);
+
+  async function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    const nameError = checkName(name, 'a name for the business');
+    if (nameError) {
+      setErrors({ name: nameError });
+      nameRef.current?.focus();
+      return;
+    }
+    if (!creating && name.trim() === business.name) {
+      onCancel();
+      return;
+    }
+    setBusy(true);
+    setErrors({});
+    try {
+      await onSave(
+        creating
+          ? { name: name.trim(), timezone, defaultLanguage: language }
+          : { name: name.trim() },
+      );
+    } catch (error) {
+      setBusy(false);
+      setErrors(errorsOf(error));
+    }
+  }
+
+  return (
+    <Dialog
+      title={creating ? 'New business' : 'Rename business'}
+      description={
+        creating
+          ? 'A business is a workspace: its own agents, calls, conversations and webhooks.'
+          : undefined
+      }
+      onClose={onCancel}
+      onSubmit={onSubmit}
+      busy={busy}
+      initialFocus={nameRef}
+      size="sm"
+      footer={
+        <>
+          <Button onClick={onCancel} disabled={busy}>
+            Cancel
+          </Button>
+          <Button type="submit" variant="primary" loading={busy}>
+            {creating ? 'Create business' : 'Save'}
+          </Button>
+        </>
+      }
+    >
+      {errors.form && (
+        <Callout tone="danger" role="alert">
+          {errors.form}
+        </Callout>
+      )}
+      <TextField
+        ref={nameRef}
+        label="Name"
+        value={name}
+        onChange={(value) => {
+          setName(value);
+          setErrors((current) => ({ ...current, name: undefined }));
+        }}
+        error={errors.name}
+        placeholder="Dental Clinic"
+        maxLength={100}
+        autoComplete="off"
+        required
+      />
+      {creating && (
+        <div className="grid-2">
+          <Field label="Time zone" error={errors.timezone}>
+            {(control) => (
+              <select
+                className="input select"
+                value={timezone}
+                onChange={(event) => setTimezone(event.target.value)}
+                {...control}
+              >
+                {zones.map((zone) => (
+                  <option key={zone} value={zone}>
+                    {zone}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field label="Default language" error={errors.defaultLanguage}>
+            {(control) => (
+              <select
+                className="input select"
+                value={language}
+                onChange={(event) => setLanguage(event.target.value)}
+                {...control}
+              >
+                {LANGUAGES.map((item) => (
+                  <option key={item.tag} value={item.tag}>
+                    {item.label}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        </div>
+      )}
+    </Dialog>
+  );
+}
+
+/** Disabling refuses every API request for the business until it is enabled again. */
+export function DisableBusinessDialog({
+  business,
+  onConfirm,
+  onCancel,
+}: {
+  business: Business;
+  onConfirm: () => Promise<void>;
+  onCancel: () => void;
+}) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const cancelRef = useRef<HTMLButtonElement>(null);
+
+  async function confirm() {
+    setBusy(true);
+    setError(null);
+    try {
+      await onConfirm();
+    } catch (failure) {
+      setBusy(false);
+      setError(messageOf(failure));
+    }
+  }
+
+  return (
+    <Dialog
+      title={`Disable “${business.name}”?`}
+      role="alertdialog"
+      size="sm"
+      onClose={onCancel}
+      busy={busy}
+      initialFocus={cancelRef}
+      footer={
+        <>
+          <Button ref={cancelRef} onClick={onCancel} disabled={busy}>
+            Cancel
+          </Button>
+          <Button variant="danger" onClick={confirm} loading={busy}>
+            Disable business
+          </Button>
+        </>
+      }
+    >
+      <p className="text">
+        Every API request for this business will be refused with{' '}
+        <strong>403 This business is disabled</strong>. Nothing is deleted; you can enable it again
+        at any time.
+      </p>
+      {error && (
+        <Callout tone="danger" role="alert">
+          {error}
+        </Callout>
+      )}
+    </Dialog>
+  );
+}

@@ -1,0 +1,161 @@
+import { type FormEvent, useRef, useState } from 'react';
+import { ApiProblem, messageOf } from '../../api/client';
+import type { Business, CreateApiKeyBody } from '../../api/types';
+import type { LoadStatus } from '../../data/collection';
+import { Button } from '../../ui/Button';
+import { Callout } from '../../ui/Callout';
+import { Dialog } from '../../ui/Dialog';
+import { TextField } from '../../ui/Field';
+import { Switch } from '../../ui/Switch';
+import { ExpiryField } from './ExpiryField';
+import {
+  fieldOfServerError,
+  initialKeyForm,
+  type KeyForm,
+  type KeyFormErrors,
+  type KeyFormPatch,
+  NAME_MAX,
+  toCreateBody,
+  validateKeyForm,
+} from './keyForm';
+import { ScopeFieldset } from './ScopeFieldset';
+
+export interface CreateKeyDialogProps {
+  businesses: Business[];
+  businessesStatus: LoadStatus;
+  currentBusinessId: string | null;
+  /** Sends the request; rejects with an `ApiProblem` the dialog shows inline. */
+  onCreate: (body: CreateApiKeyBody) => Promise<void>;
+  /** Creates a business from inside the dialog, for an account that has none yet. */
+  onCreateBusiness: (name: string) => Promise<Business>;
+  onCancel: () => void;
+  /** Injected by tests; the dialog computes expiry dates from it. */
+  now?: () => Date;
+}
+
+export const USER_MANAGEMENT_WARNING =
+  'Lets the key manage your account: profile, billing, white-label settings and API keys, including creating new keys.';
+
+export function CreateKeyDialog({
+  businesses,
+  businessesStatus,
+  currentBusinessId,
+  onCreate,
+  onCreateBusiness,
+  onCancel,
+  now = () => new Date(),
+}: CreateKeyDialogProps) {
+  const [form, setForm] = useState<KeyForm>(() => initialKeyForm(currentBusinessId));
+  const [submitted, setSubmitted] = useState(false);
+  const [rejected, setRejected] = useState<KeyFormErrors>({});
+  const [busy, setBusy] = useState(false);
+  const nameRef = useRef<HTMLInputElement>(null);
+
+  // After a first submit, errors follow the form as it is corrected; the server's until a change.
+  const errors: KeyFormErrors = {
+    ...rejected,
+    ...(submitted ? validateKeyForm(form, now(), businesses.length) : {}),
+  };
+
+  function update(patch: KeyFormPatch) {
+    setForm((current) => ({
+      ...current,
+      ...(typeof patch === 'function' ? patch(current) : patch),
+    }));
+    setRejected({});
+  }
+
+  async function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    setSubmitted(true);
+    const at = now();
+    const found = validateKeyForm(form, at, businesses.length);
+    if (Object.keys(found).length > 0) {
+      if (found.name) nameRef.current?.focus();
+      return;
+    }
+    setBusy(true);
+    try {
+      await onCreate(toCreateBody(form, at));
+    } catch (error) {
+      setBusy(false);
+      setRejected(serverErrors(error));
+    }
+  }
+
+  return (
+    <Dialog
+      title="Add API key"
+      description="A key lets a script, backend or integration call the API on your behalf."
+      onClose={onCancel}
+      onSubmit={onSubmit}
+      busy={busy}
+      initialFocus={nameRef}
+      size="lg"
+      footer={
+        <>
+          <Button onClick={onCancel} disabled={busy}>
+            Cancel
+          </Button>
+          <Button type="submit" variant="primary" loading={busy}>
+            Create key
+          </Button>
+        </>
+      }
+    >
+      {errors.form && (
+        <Callout tone="danger" role="alert">
+          {errors.form}
+        </Callout>
+      )}
+      <TextField
+        ref={nameRef}
+        label="Name"
+        value={form.name}
+        onChange={(name) => update({ name })}
+        error={errors.name}
+        placeholder="Zapier Integration - Dental Clinic"
+        hint="Name it after where it will live, so you can find it to revoke later."
+        maxLength={NAME_MAX}
+        autoComplete="off"
+        required
+      />
+      <ScopeFieldset
+        form={form}
+        update={update}
+        error={errors.businessIds}
+        businesses={businesses}
+        businessesStatus={businessesStatus}
+        onCreateBusiness={onCreateBusiness}
+      />
+      <div className="stack-sm">
+        <Switch
+          checked={form.userManagement}
+          onChange={(userManagement) => update({ userManagement })}
+          label="User management"
+          description={USER_MANAGEMENT_WARNING}
+        />
+        {form.userManagement && (
+          <Callout tone="warning" role="status">
+            This key will be able to create more keys. Give it only to a system you trust with your
+            whole account.
+          </Callout>
+        )}
+      </div>
+      <ExpiryField form={form} update={update} error={errors.expiry} now={now} />
+    </Dialog>
+  );
+}
+
+function serverErrors(error: unknown): KeyFormErrors {
+  if (!(error instanceof ApiProblem)) return { form: messageOf(error) };
+  if (error.status !== 400 || error.errors.length === 0) return { form: messageOf(error) };
+  const found: KeyFormErrors = {};
+  const fields = error.fieldErrors();
+  for (const item of error.errors) {
+    const field = fieldOfServerError(item);
+    const segment = item.path.split('/')[1] ?? '';
+    found[field] ??= fields[segment] ?? item.message;
+  }
+  return found;
+}

@@ -1,0 +1,101 @@
+import { useState } from 'react';
+import { NavLink, Outlet } from 'react-router';
+import { messageOf } from '../api/client';
+import { useBrand } from '../brand/brand';
+import { useSession, useUser } from '../session/session';
+import { Button } from '../ui/Button';
+import { Icon, type IconName } from '../ui/Icon';
+import { useToast } from '../ui/Toast';
+import { BrandMark } from './BrandMark';
+import { BusinessSwitcher } from './BusinessSwitcher';
+
+const NAV: { to: string; label: string; icon: IconName; end?: boolean }[] = [
+  { to: '/', label: 'Overview', icon: 'home', end: true },
+  { to: '/businesses', label: 'Businesses', icon: 'building' },
+  { to: '/keys', label: 'API keys', icon: 'key' },
+  { to: '/account', label: 'Account', icon: 'user' },
+];
+
+export function AppShell() {
+  const brand = useBrand();
+  const user = useUser();
+  const { logout } = useSession();
+  const notify = useToast();
+  const [leaving, setLeaving] = useState(false);
+
+  async function onLogout() {
+    setLeaving(true);
+    try {
+      await logout();
+    } catch (error) {
+      setLeaving(false);
+      notify(`Could not log out: ${messageOf(error)}`, 'danger');
+    }
+  }
+
+  return (
+    <div className="shell">
+      <a href="#main" className="skip-link">
+        Skip to content
+      </a>
+      <aside className="sidebar">
+        <div className="sidebar-brand">
+          <BrandMark name={brand.name} logoUrl={brand.settings?.logoUrl} />
+          <span className="sidebar-brand-name" data-testid="brand-name">
+            {brand.name}
+          </span>
+        </div>
+        <nav className="nav" aria-label="Main">
+          {NAV.map((item) => (
+            <NavLink
+              key={item.to}
+              to={item.to}
+              end={item.end}
+              className={({ isActive }) => (isActive ? 'nav-link active' : 'nav-link')}
+            >
+              <Icon name={item.icon} size={18} />
+              <span>{item.label}</span>
+            </NavLink>
+          ))}
+          <a className="nav-link" href="/docs" target="_blank" rel="noopener noreferrer">
+            <Icon name="book" size={18} />
+            <span>API reference</span>
+            <Icon name="external" size={14} />
+          </a>
+        </nav>
+        <div className="sidebar-user">
+          <span className="avatar" aria-hidden="true">
+            {initials(user.name)}
+          </span>
+          <span className="sidebar-user-text">
+            <span className="sidebar-user-name">{user.name}</span>
+            <span className="sidebar-user-email">{user.email}</span>
+          </span>
+          <Button
+            variant="ghost"
+            size="sm"
+            icon="logout"
+            aria-label="Log out"
+            title="Log out"
+            loading={leaving}
+            onClick={onLogout}
+          />
+        </div>
+      </aside>
+      <div className="main">
+        <header className="topbar">
+          <BusinessSwitcher />
+        </header>
+        <main id="main" className="content" tabIndex={-1}>
+          <Outlet />
+        </main>
+      </div>
+    </div>
+  );
+}
+
+function initials(name: string): string {
+  const parts = name.trim().split(/\s+/).filter(Boolean);
+  const letters = parts.length > 1 ? [parts[0], parts[parts.length - 1]] : [parts[0]];
+  return letters.map((part) => part?.charAt(0).toUpperCase() ?? '').join('') || '?';
+}
