@@ -3,6 +3,7 @@ import { ApiProblem, messageOf } from '../../api/client';
 import type { Business } from '../../api/types';
 import { Button } from '../../ui/Button';
 import { Callout } from '../../ui/Callout';
+import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { Dialog } from '../../ui/Dialog';
 import { Field, TextField } from '../../ui/Field';
 import { checkName } from '../auth/validation';
@@ -189,50 +190,18 @@ export function DisableBusinessDialog({
   onConfirm: () => Promise<void>;
   onCancel: () => void;
 }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const cancelRef = useRef<HTMLButtonElement>(null);
-
-  async function confirm() {
-    setBusy(true);
-    setError(null);
-    try {
-      await onConfirm();
-    } catch (failure) {
-      setBusy(false);
-      setError(messageOf(failure));
-    }
-  }
-
   return (
-    <Dialog
+    <ConfirmDialog
       title={`Disable “${business.name}”?`}
-      role="alertdialog"
-      size="sm"
-      onClose={onCancel}
-      busy={busy}
-      initialFocus={cancelRef}
-      footer={
-        <>
-          <Button ref={cancelRef} onClick={onCancel} disabled={busy}>
-            Cancel
-          </Button>
-          <Button variant="danger" onClick={confirm} loading={busy}>
-            Disable business
-          </Button>
-        </>
-      }
+      confirmLabel="Disable business"
+      onConfirm={onConfirm}
+      onCancel={onCancel}
     >
       <p className="text">
         Every API request for this business will be refused with{' '}
         <strong>403 This business is disabled</strong>. Nothing is deleted; you can enable it again
         at any time.
       </p>
-      {error && (
-        <Callout tone="danger" role="alert">
-          {error}
-        </Callout>
-      )}
-    </Dialog>
+    </ConfirmDialog>
   );
 }

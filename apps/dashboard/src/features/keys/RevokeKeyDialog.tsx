@@ -1,10 +1,6 @@
-import { useRef, useState } from 'react';
-import { messageOf } from '../../api/client';
 import type { ApiKey } from '../../api/types';
 import { keyHint } from '../../lib/format';
-import { Button } from '../../ui/Button';
-import { Callout } from '../../ui/Callout';
-import { Dialog } from '../../ui/Dialog';
+import { ConfirmDialog } from '../../ui/ConfirmDialog';
 
 export function RevokeKeyDialog({
   apiKey,
@@ -15,49 +11,17 @@ export function RevokeKeyDialog({
   onRevoke: () => Promise<void>;
   onCancel: () => void;
 }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const cancelRef = useRef<HTMLButtonElement>(null);
-
-  async function revoke() {
-    setBusy(true);
-    setError(null);
-    try {
-      await onRevoke();
-    } catch (failure) {
-      setBusy(false);
-      setError(messageOf(failure));
-    }
-  }
-
   return (
-    <Dialog
+    <ConfirmDialog
       title={`Revoke “${apiKey.name}”?`}
-      role="alertdialog"
-      size="sm"
-      onClose={onCancel}
-      busy={busy}
-      initialFocus={cancelRef}
-      footer={
-        <>
-          <Button ref={cancelRef} onClick={onCancel} disabled={busy}>
-            Cancel
-          </Button>
-          <Button variant="danger" onClick={revoke} loading={busy}>
-            Revoke key
-          </Button>
-        </>
-      }
+      confirmLabel="Revoke key"
+      onConfirm={onRevoke}
+      onCancel={onCancel}
     >
       <p className="text">
         Every request that uses <code className="code">{keyHint(apiKey)}</code> will be refused with{' '}
         <strong>401 Invalid token</strong> from now on. This cannot be undone.
       </p>
-      {error && (
-        <Callout tone="danger" role="alert">
-          {error}
-        </Callout>
-      )}
-    </Dialog>
+    </ConfirmDialog>
   );
 }
