@@ -46,7 +46,7 @@ function finished(status: 'completed' | 'busy', agentId: string, at: Date) {
       business_id: businessId,
       call_id: row.id,
       agent_id: agentId,
-      direction: 'outbound',
+      direction: 'outbound' as const,
       status,
       started_at: iso,
       answered_at: null,
