@@ -149,6 +149,8 @@ export class CallDispatcher {
       .finally(() => {
         this.held.delete(call.id);
         this.running.delete(run);
+        // A slot of the business's concurrency limit may have freed up.
+        this.wake();
       });
     this.running.add(run);
   }

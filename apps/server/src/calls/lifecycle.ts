@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { changeCredit, ensureBillingAccount, insertUsage } from '../billing/repo.js';
 import { appendMessages, updateConversation } from '../conversations/repo.js';
 import { toConversationSummary } from '../conversations/views.js';
@@ -52,7 +52,13 @@ export function callLifecycle({ db, freeCreditMinutes, notify = () => {} }: Life
         trx,
         callId,
         ['queued'],
-        { status: 'ringing', dialed_at: now, dial_attempts: 1, updated_at: now },
+        {
+          status: 'ringing',
+          dialed_at: now,
+          // Counted, not set: a test that finds 2 here has caught a call placed twice.
+          dial_attempts: sql<number>`dial_attempts + 1`,
+          updated_at: now,
+        },
         { claimedBy: workerId },
       );
       if (!moved) return undefined;

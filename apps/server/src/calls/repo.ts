@@ -1,5 +1,5 @@
-import type { Kysely, Updateable } from 'kysely';
-import type { CallStatus, CallsTable, Database } from '../db/schema.js';
+import type { Kysely, UpdateObject } from 'kysely';
+import type { CallStatus, Database } from '../db/schema.js';
 import type { CallRow } from './views.js';
 
 type Db = Kysely<Database>;
@@ -58,7 +58,7 @@ export async function transitionCall(
   db: Db,
   callId: string,
   from: readonly CallStatus[],
-  patch: Updateable<CallsTable>,
+  patch: UpdateObject<Database, 'calls'>,
   extra: { claimedBy?: string } = {},
 ): Promise<CallRow | undefined> {
   let query = db
