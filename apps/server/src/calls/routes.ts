@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { BusinessParams } from '../businesses/routes.js';
+import { problemResponse } from '../http/openapi.js';
 import { PageQuery, pageOf } from '../http/schemas.js';
 import type { App } from '../http/types.js';
 import { CallSchema, CallStatusSchema, CreateCallBody, PhoneNumber } from './schemas.js';
@@ -66,6 +67,8 @@ export function registerCallRoutes(app: App, deps: { calls: CallService }): void
         response: {
           201: CallSchema,
           200: { ...CallSchema, description: 'A replay: the call first made with this key.' },
+          402: problemResponse('The account has no call credit left.'),
+          422: problemResponse('This Idempotency-Key was used with another body.'),
         },
       },
     },
@@ -102,7 +105,10 @@ export function registerCallRoutes(app: App, deps: { calls: CallService }): void
         tags,
         summary: 'Cancel a call that was not answered yet (409 once it was)',
         params: CallParams,
-        response: { 200: CallSchema },
+        response: {
+          200: CallSchema,
+          409: problemResponse('The call was already answered or ended.'),
+        },
       },
     },
     async (request) => calls.cancel(request.business, request.params.callId),

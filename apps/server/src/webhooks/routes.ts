@@ -2,6 +2,7 @@ import { type Static, Type } from 'typebox';
 import { actorOf } from '../auth/principal.js';
 import { BusinessParams } from '../businesses/routes.js';
 import { stringEnum } from '../calls/schemas.js';
+import { problemResponse } from '../http/openapi.js';
 import {
   idOf,
   NoContent,
@@ -115,7 +116,10 @@ export function registerWebhookRoutes(app: App, deps: { webhooks: WebhookService
         summary: 'Add a webhook endpoint (its signing secret is shown once)',
         params: BusinessParams,
         body: CreateWebhookBody,
-        response: { 201: CreatedWebhookEndpointSchema },
+        response: {
+          201: CreatedWebhookEndpointSchema,
+          409: problemResponse('The business has as many endpoints as it may.'),
+        },
       },
     },
     async (request, reply) => {
