@@ -23,7 +23,10 @@ beforeAll(async () => {
   // Twilio calls back over real HTTP, so this app listens, on a port known before it starts.
   const port = await freePort();
   publicUrl = `http://127.0.0.1:${port}`;
-  t = await startTestApp({ config: { publicUrl, twilioApiBaseUrl: standin.baseUrl } });
+  t = await startTestApp({
+    config: { publicUrl, twilioApiBaseUrl: standin.baseUrl },
+    captureLogs: true,
+  });
   await t.app.listen({ port, host: '127.0.0.1' });
   owner = await signUp(t.app);
   businessId = await createBusiness(t.app, owner);
@@ -267,5 +270,12 @@ describe('the status callback route', () => {
       payload: 'name=x&greeting=y',
     });
     expect(res.statusCode).toBe(415);
+  });
+});
+
+describe('secrets stay out of the logs', () => {
+  it('never logs the Twilio auth token', () => {
+    expect(t.logs.length).toBeGreaterThan(0);
+    expect(t.logs.join('\n')).not.toContain(AUTH_TOKEN);
   });
 });

@@ -8,9 +8,11 @@ import { waitFor } from './helpers/wait.js';
 
 let t: TestApp;
 let owner: Session;
+/** Every signing secret handed out, to prove none reaches the logs. */
+const secrets: string[] = [];
 
 beforeAll(async () => {
-  t = await startTestApp({ config: { webhookMaxAttempts: 3 } });
+  t = await startTestApp({ config: { webhookMaxAttempts: 3 }, captureLogs: true });
   owner = await signUp(t.app);
 });
 
@@ -29,6 +31,7 @@ async function setUp(url: string, events?: string[]) {
   });
   expect(res.statusCode, res.body).toBe(201);
   const endpoint = res.json() as { id: string; secret: string; events: string[] };
+  secrets.push(endpoint.secret);
   const place = (to = '+15005550006') =>
     placeCall(t.app, { session: owner }, businessId, {
       agentId,
@@ -261,5 +264,13 @@ describe('webhook delivery', () => {
     } finally {
       await receiver.close();
     }
+  });
+});
+
+describe('secrets stay out of the logs', () => {
+  it('never logs a webhook signing secret', () => {
+    const logs = t.logs.join('\n');
+    expect(secrets.length).toBeGreaterThan(3);
+    for (const secret of secrets) expect(logs).not.toContain(secret.slice('whsec_'.length));
   });
 });

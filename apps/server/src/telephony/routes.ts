@@ -97,7 +97,8 @@ export function registerTelephonyRoutes(app: App, deps: TelephonyRouteDeps): voi
       schema: {
         tags,
         summary: 'Choose the carrier: the simulator, or Twilio with your account',
-        description: 'Calls already accepted keep the carrier they were accepted with.',
+        description:
+          'New calls use the new carrier. Switching to the simulator deletes the stored Twilio credentials, so Twilio calls still in flight then end as failed.',
         params: BusinessParams,
         body: PutTelephonyBody,
         response: { 200: TelephonySchema },
