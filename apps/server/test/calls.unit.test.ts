@@ -7,6 +7,8 @@ import { SecretBox } from '../src/crypto/secret-box.js';
 import { planCall } from '../src/telephony/simulator.js';
 import { isPrivateAddress, webhookUrlProblem } from '../src/webhooks/address-guard.js';
 import { retryDelayMs } from '../src/webhooks/deliverer.js';
+import { postJson } from '../src/webhooks/sender.js';
+import { startReceiver } from './helpers/receiver.js';
 
 const agent: AgentSnapshot = {
   name: 'Front desk',
@@ -216,5 +218,43 @@ describe('configuration of calls', () => {
       url: 'postgres://u@h/db',
     });
     expect(() => parseDatabaseUrl('postgres://u@h/db?schema=Bad;drop')).toThrow(/schema/);
+  });
+});
+
+describe('webhook sender', () => {
+  it('refuses loopback at connect time when private addresses are blocked, by address or name', async () => {
+    const receiver = await startReceiver();
+    try {
+      const options = { timeoutMs: 1000, blockPrivate: true };
+      expect(await postJson(receiver.url, '{}', {}, options)).toEqual({
+        error: 'private address refused',
+      });
+      const byName = await postJson(
+        receiver.url.replace('127.0.0.1', 'localhost'),
+        '{}',
+        {},
+        options,
+      );
+      expect(byName).toMatchObject({ error: expect.stringMatching(/private address/) });
+      expect(receiver.received).toHaveLength(0);
+      expect(await postJson(receiver.url, '{}', {}, { ...options, blockPrivate: false })).toEqual({
+        status: 200,
+      });
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('gives up on a receiver that does not answer in time', async () => {
+    const receiver = await startReceiver(() => 'hang');
+    try {
+      const started = Date.now();
+      expect(
+        await postJson(receiver.url, '{}', {}, { timeoutMs: 150, blockPrivate: false }),
+      ).toEqual({ error: 'timeout' });
+      expect(Date.now() - started).toBeLessThan(1000);
+    } finally {
+      await receiver.close();
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { purgeOldEvents } from '../src/webhooks/outbox.js';
 import { createAgent, followCall, placeCall } from './helpers/calls.js';
 import { call, createBusiness, type Session, signUp } from './helpers/client.js';
 import { startTestApp, type TestApp } from './helpers/harness.js';
@@ -209,9 +210,9 @@ describe('webhook delivery', () => {
       const ids = new Set(receiver.received.map((r) => r.headers['webhook-id']));
       expect(ids.size).toBe(1);
       const gaps = receiver.received.slice(1).map((r, i) => r.at - receiver.received[i]!.at);
-      // Base 50 ms, ×4: about 50 then 200 ms (±20 %).
-      expect(gaps[0]).toBeGreaterThanOrEqual(35);
-      expect(gaps[1]).toBeGreaterThan(gaps[0]!);
+      // Base 50 ms, ×4, ±20 %: at least 40 then 160 ms apart (load can only add to that).
+      expect(gaps[0]).toBeGreaterThanOrEqual(38);
+      expect(gaps[1]).toBeGreaterThanOrEqual(125);
     } finally {
       await receiver.close();
     }
@@ -254,7 +255,8 @@ describe('webhook delivery', () => {
         timings.push(performance.now() - started);
       }
       await waitFor(() => (receiver.received.length >= 5 ? true : undefined));
-      expect(Math.max(...timings)).toBeLessThan(500);
+      // Had any request waited for a delivery, it would have taken the 1 s attempt timeout.
+      expect(Math.max(...timings)).toBeLessThan(900);
       // The hanging attempts time out (1 s in tests) and are scheduled again.
       const timedOut = await waitFor(async () => {
         const d = (await deliveries()).data.find((x) => x.lastError === 'timeout');
@@ -272,5 +274,29 @@ describe('secrets stay out of the logs', () => {
     const logs = t.logs.join('\n');
     expect(secrets.length).toBeGreaterThan(3);
     for (const secret of secrets) expect(logs).not.toContain(secret.slice('whsec_'.length));
+  });
+});
+
+describe('event retention', () => {
+  it('purges events past 30 days unless a delivery still waits on them', async () => {
+    const receiver = await startReceiver(() => 'hang');
+    try {
+      const { businessId, place } = await setUp(receiver.url, ['call.queued']);
+      const placed = await place('+15005550003');
+      await followCall(t.app, { session: owner }, businessId, placed.id);
+      const old = new Date(Date.now() - 31 * 24 * 3600_000).toISOString();
+      await t.store.db.updateTable('webhook_events').set({ created_at: old }).execute();
+      await purgeOldEvents(t.store.db);
+      const left = await t.store.db
+        .selectFrom('webhook_events')
+        .select(['id', 'type', 'payload'])
+        .where('business_id', '=', businessId)
+        .execute();
+      // Only the events with a delivery still pending survive.
+      expect(left.map((e) => e.type)).toEqual(['call.queued']);
+      expect(left[0]?.payload).toContain(placed.id);
+    } finally {
+      await receiver.close();
+    }
   });
 });

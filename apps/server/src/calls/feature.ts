@@ -14,6 +14,7 @@ import { telephonyService } from '../telephony/service.js';
 import { simulatorProvider } from '../telephony/simulator.js';
 import { twilioProvider } from '../telephony/twilio.js';
 import { WebhookDeliverer } from '../webhooks/deliverer.js';
+import { purgeOldEvents } from '../webhooks/outbox.js';
 import { registerWebhookRoutes } from '../webhooks/routes.js';
 import { webhookService } from '../webhooks/service.js';
 import { CallDispatcher } from './dispatcher.js';
@@ -101,7 +102,10 @@ export function registerCallsFeature(app: App, deps: CallsFeatureDeps) {
     perBusiness: config.callConcurrencyPerBusiness,
     leaseMs: config.callLeaseSeconds * 1000,
     pollMs: timing.dispatchPollMs,
-    maintenance: () => purgeIdempotencyKeys(db),
+    maintenance: async () => {
+      await purgeIdempotencyKeys(db);
+      await purgeOldEvents(db);
+    },
     onError,
   });
   const agents = agentService({ db, cursors });

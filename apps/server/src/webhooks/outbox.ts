@@ -64,3 +64,24 @@ export async function recordEvent(db: Db, event: OutboxEvent, now = new Date()):
   }
   return id;
 }
+
+/** How long delivered and failed events stay visible in the deliveries log. */
+export const EVENT_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
+
+/** Drops events past retention that no delivery still waits on (their deliveries go with them). */
+export async function purgeOldEvents(db: Db, now = Date.now()): Promise<void> {
+  await db
+    .deleteFrom('webhook_events')
+    .where('created_at', '<', new Date(now - EVENT_RETENTION_MS).toISOString())
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('webhook_deliveries as d')
+            .select('d.event_id')
+            .whereRef('d.event_id', '=', 'webhook_events.id')
+            .where('d.status', '=', 'pending'),
+        ),
+      ),
+    )
+    .execute();
+}
