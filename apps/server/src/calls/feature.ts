@@ -1,3 +1,4 @@
+import { findAgent } from '../agents/repo.js';
 import { registerAgentRoutes } from '../agents/routes.js';
 import { agentService } from '../agents/service.js';
 import { registerBillingRoutes } from '../billing/routes.js';
@@ -115,8 +116,7 @@ export function registerCallsFeature(app: App, deps: CallsFeatureDeps) {
     calls: callService({
       db,
       cursors,
-      findAgent: async (businessId, agentId) =>
-        agents.find(businessId, agentId).catch(() => undefined),
+      findAgent: (businessId, agentId) => findAgent(db, businessId, agentId),
       telephonySettings: (businessId) => telephony.settingsFor(businessId),
       lifecycle,
       providers,
