@@ -23,6 +23,7 @@ import { findBusinessById } from './businesses/repo.js';
 import { registerBusinessRoutes } from './businesses/routes.js';
 import { businessService } from './businesses/service.js';
 import { InvalidationFeed } from './cache/invalidation.js';
+import { type BackgroundOptions, registerCallsFeature } from './calls/feature.js';
 import type { Config } from './config.js';
 import { registerDashboard } from './dashboard/static.js';
 import type { Store } from './db/connect.js';
@@ -46,6 +47,8 @@ export interface AppDeps {
   logStream?: DestinationStream;
   /** How often other processes' revocations are picked up (default 1 s). */
   invalidationPollMs?: number;
+  /** Timing of the call dispatcher and webhook deliverer (tests make them fast). */
+  background?: Partial<BackgroundOptions>;
 }
 
 const KEY_IN_TEXT = /iqra_sk_[0-9A-Za-z]*/g;
@@ -163,13 +166,23 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     }),
   });
   registerBusinessRoutes(app, { businesses: businessService({ db, cursors, publish }) });
+  const calls = registerCallsFeature(app, {
+    config,
+    store,
+    cursors,
+    background: deps.background,
+    onError: (error, context) => app.log.error({ err: error, context }, 'background task failed'),
+  });
+  // Last: its catch-all GET must not shadow any route above.
   await registerDashboard(app, config);
 
   app.addHook('onReady', async () => {
     invalidations.start();
     lastUsed.start();
+    await calls.start();
   });
   app.addHook('onClose', async () => {
+    await calls.stop();
     invalidations.stop();
     await lastUsed.stop();
     redis?.disconnect();

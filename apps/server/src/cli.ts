@@ -2,6 +2,7 @@ import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { keyHasher } from './auth/key-format.js';
+import { billingService } from './billing/service.js';
 import { listBusinesses } from './businesses/repo.js';
 import { businessService } from './businesses/service.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
@@ -26,6 +27,8 @@ Usage:
                    [--expires-at ISO-8601] [--rate-limit N]
   iqra keys list --user EMAIL|usr_…
   iqra keys revoke key_…
+  iqra billing credit --user EMAIL|usr_… --minutes N
+  iqra billing show --user EMAIL|usr_…
 
 Configuration comes from the environment (DATABASE_URL, IQRA_PEPPER, …; see README).
 A new key is printed once, alone on stdout; it cannot be shown again.`;
@@ -38,6 +41,7 @@ const OPTIONS = {
   'user-management': { type: 'boolean' },
   'expires-at': { type: 'string' },
   'rate-limit': { type: 'string' },
+  minutes: { type: 'string' },
   'password-stdin': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -117,6 +121,8 @@ async function operatorCommand(
     publish,
     defaultRateLimit: config.rateLimitPerMinute,
   });
+  const billing = () =>
+    billingService({ db, cursors, freeCreditMinutes: config.freeCreditMinutes });
   const user = async () => {
     const ref = required(values.user, '--user');
     const found = await users.findByEmailOrId(ref);
@@ -222,6 +228,25 @@ async function operatorCommand(
       if (!row) throw new UsageError(`No key ${keyId}.`);
       const view = await keys.revoke(row.user_id, keyId, 'cli');
       note(`Revoked ${view.id} "${view.name}" at ${view.revokedAt}.`);
+      return;
+    }
+    case 'billing credit': {
+      const target = await user();
+      const minutes = positiveInteger(required(values.minutes, '--minutes'), '--minutes');
+      const balance = await billing().credit(target.id, minutes, 'cli');
+      print(String(balance));
+      note(`Added ${minutes} minutes to ${target.id}; the balance is ${balance} minutes.`);
+      return;
+    }
+    case 'billing show': {
+      const view = await billing().summary((await user()).id);
+      print(
+        [
+          view.plan,
+          `${view.creditMinutes} minutes left`,
+          `${view.currentPeriod.calls} calls / ${view.currentPeriod.minutes} minutes this month`,
+        ].join('\t'),
+      );
       return;
     }
     default:

@@ -24,6 +24,20 @@ export interface Config {
   readonly bodyLimitBytes: number;
   /** Folder of the built dashboard, served at `/` when it exists. */
   readonly dashboardDir: string | undefined;
+  /** Call credit every new account starts with, in minutes. */
+  readonly freeCreditMinutes: number;
+  /** Calls of one business ringing or in progress at once; more wait in the queue. */
+  readonly callConcurrencyPerBusiness: number;
+  /** How long a dispatcher holds a call before another may take it over (it renews the lease). */
+  readonly callLeaseSeconds: number;
+  /** Simulator clock: 1 = realistic seconds, 0.01 = a hundred times faster. */
+  readonly simulatorTimeScale: number;
+  /** Delivery attempts per webhook event before it is marked failed. */
+  readonly webhookMaxAttempts: number;
+  /** Base URL the outside world reaches this server at (Twilio status callbacks). */
+  readonly publicUrl: string;
+  /** Where the Twilio client sends requests; unset means Twilio itself. */
+  readonly twilioApiBaseUrl: string | undefined;
 }
 
 export type DatabaseConfig =
@@ -75,9 +89,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; got "${logLevel}".`);
   }
 
+  const port = parseInteger('PORT', env.PORT, 3000, 0, 65535);
   return Object.freeze({
     env: nodeEnv,
-    port: parseInteger('PORT', env.PORT, 3000, 0, 65535),
+    port,
     host: env.HOST ?? '0.0.0.0',
     database,
     redisUrl: env.REDIS_URL || undefined,
@@ -115,6 +130,19 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     trustProxy: parseBoolean('TRUST_PROXY', env.TRUST_PROXY, false),
     bodyLimitBytes: parseInteger('BODY_LIMIT_BYTES', env.BODY_LIMIT_BYTES, 100 * 1024, 1024, 10e6),
     dashboardDir: env.DASHBOARD_DIR ? resolve(cwd, env.DASHBOARD_DIR) : undefined,
+    freeCreditMinutes: parseInteger('FREE_CREDIT_MINUTES', env.FREE_CREDIT_MINUTES, 60, 0, 1e7),
+    callConcurrencyPerBusiness: parseInteger(
+      'CALL_CONCURRENCY_PER_BUSINESS',
+      env.CALL_CONCURRENCY_PER_BUSINESS,
+      5,
+      1,
+      10_000,
+    ),
+    callLeaseSeconds: parseInteger('CALL_LEASE_SECONDS', env.CALL_LEASE_SECONDS, 30, 1, 3600),
+    simulatorTimeScale: parseScale('SIMULATOR_TIME_SCALE', env.SIMULATOR_TIME_SCALE, 1),
+    webhookMaxAttempts: parseInteger('WEBHOOK_MAX_ATTEMPTS', env.WEBHOOK_MAX_ATTEMPTS, 8, 1, 50),
+    publicUrl: parseBaseUrl('PUBLIC_URL', env.PUBLIC_URL) ?? `http://localhost:${port}`,
+    twilioApiBaseUrl: parseBaseUrl('TWILIO_API_BASE_URL', env.TWILIO_API_BASE_URL),
   });
 }
 
@@ -131,7 +159,18 @@ export function parseDatabaseUrl(url: string, cwd = process.cwd()): DatabaseConf
     return { kind: 'sqlite', path: path === ':memory:' ? path : resolve(cwd, path) };
   }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
-    return { kind: 'postgres', url };
+    // `?schema=NAME` is ours, not libpq's: it becomes the search_path, so several servers (or
+    // test runs) can share one database in separate schemas.
+    const parsed = new URL(url);
+    const schema = parsed.searchParams.get('schema');
+    if (schema === null) return { kind: 'postgres', url };
+    if (!/^[a-z_][a-z0-9_]*$/.test(schema)) {
+      throw new ConfigError(
+        `DATABASE_URL ?schema= must be a lower-case SQL identifier; got "${schema}".`,
+      );
+    }
+    parsed.searchParams.delete('schema');
+    return { kind: 'postgres', url: parsed.toString(), schema };
   }
   throw new ConfigError('DATABASE_URL must be sqlite:PATH or postgres://…');
 }
@@ -149,6 +188,31 @@ function parseInteger(
     throw new ConfigError(`${name} must be an integer from ${min} to ${max}; got "${value}".`);
   }
   return n;
+}
+
+/** A positive factor, such as a time scale. */
+function parseScale(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || n > 100) {
+    throw new ConfigError(`${name} must be a number above 0 and at most 100; got "${value}".`);
+  }
+  return n;
+}
+
+/** An http(s) base URL without a trailing slash. */
+function parseBaseUrl(name: string, value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`${name} must be an http(s) URL; got "${value}".`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(`${name} must be an http(s) URL; got "${value}".`);
+  }
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
 }
 
 function parseBoolean(name: string, value: string | undefined, fallback: boolean): boolean {

@@ -74,12 +74,53 @@ interface RouteExpectation {
   ok: number;
   /** Path parameters besides `:businessId`; created fresh per request where the route destroys. */
   params?: (world: World, t: TestApp) => Promise<Record<string, string>>;
-  body?: (target: Target) => unknown;
+  /** The request body; `params` are the ones made for this request (an agent to call with…). */
+  body?: (target: Target, params: Record<string, string>) => unknown;
 }
 
 const freshKeyOfOwner = async (world: World, t: TestApp) => ({
   keyId: (await createKey(t.app, world.owner, { name: 'target' })).id,
 });
+
+/** Creates something in the owner's in-scope business through the API and returns its id. */
+async function made(world: World, t: TestApp, path: string, body: unknown): Promise<string> {
+  const res = await call(t.app, {
+    method: 'POST',
+    url: `/api/v1/businesses/${world.bizIn}/${path}`,
+    as: { session: world.owner },
+    body,
+  });
+  if (res.statusCode !== 201) throw new Error(`POST ${path}: ${res.statusCode} ${res.body}`);
+  return (res.json() as { id: string }).id;
+}
+
+const freshAgent = async (world: World, t: TestApp) => ({
+  agentId: await made(world, t, 'agents', { name: 'Target', greeting: 'Hello {{name}}!' }),
+});
+
+/** A call that stays unanswered for a while (the suite runs the simulator at real speed). */
+const freshCall = async (world: World, t: TestApp) => {
+  const { agentId } = await freshAgent(world, t);
+  const res = await call(t.app, {
+    method: 'POST',
+    url: `/api/v1/businesses/${world.bizIn}/calls`,
+    as: { session: world.owner },
+    body: { agentId, to: '+15005550002', variables: { name: 'Sam' } },
+  });
+  const json = res.json() as { id: string; conversationId: string };
+  return { agentId, callId: json.id, conversationId: json.conversationId };
+};
+
+/** A business holds a bounded number of endpoints, so the older ones go first. */
+const freshWebhook = async (world: World, t: TestApp) => {
+  await t.store.db.deleteFrom('webhook_endpoints').where('business_id', '=', world.bizIn).execute();
+  return {
+    webhookId: await made(world, t, 'webhooks', {
+      url: 'http://127.0.0.1:9/hook',
+      events: ['call.completed'],
+    }),
+  };
+};
 
 const EXPECTATIONS: Record<string, RouteExpectation> = {
   'GET /api/v1/user': { access: 'user', ok: 200 },
@@ -110,6 +151,80 @@ const EXPECTATIONS: Record<string, RouteExpectation> = {
     body: () => ({ name: 'Renamed business' }),
   },
   'DELETE /api/v1/businesses/:businessId': { access: 'business:manage', ok: 204 },
+  'GET /api/v1/businesses/:businessId/agents': { access: 'business', ok: 200 },
+  'POST /api/v1/businesses/:businessId/agents': {
+    access: 'business',
+    ok: 201,
+    body: () => ({ name: 'Front desk', greeting: 'Hello, this is Dental Clinic.' }),
+  },
+  'GET /api/v1/businesses/:businessId/agents/:agentId': {
+    access: 'business',
+    ok: 200,
+    params: freshAgent,
+  },
+  'PATCH /api/v1/businesses/:businessId/agents/:agentId': {
+    access: 'business',
+    ok: 200,
+    params: freshAgent,
+    body: () => ({ name: 'Renamed agent' }),
+  },
+  'DELETE /api/v1/businesses/:businessId/agents/:agentId': {
+    access: 'business',
+    ok: 204,
+    params: freshAgent,
+  },
+  'GET /api/v1/businesses/:businessId/calls': { access: 'business', ok: 200 },
+  'POST /api/v1/businesses/:businessId/calls': {
+    access: 'business',
+    ok: 201,
+    params: freshAgent,
+    body: (_t, p) => ({ agentId: p.agentId, to: '+15005550002', variables: { name: 'Sam' } }),
+  },
+  'GET /api/v1/businesses/:businessId/calls/:callId': {
+    access: 'business',
+    ok: 200,
+    params: freshCall,
+  },
+  'POST /api/v1/businesses/:businessId/calls/:callId/cancel': {
+    access: 'business',
+    ok: 200,
+    params: freshCall,
+  },
+  'GET /api/v1/businesses/:businessId/conversations': { access: 'business', ok: 200 },
+  'GET /api/v1/businesses/:businessId/conversations/:conversationId': {
+    access: 'business',
+    ok: 200,
+    params: freshCall,
+  },
+  'GET /api/v1/businesses/:businessId/telephony': { access: 'business', ok: 200 },
+  'PUT /api/v1/businesses/:businessId/telephony': {
+    access: 'business',
+    ok: 200,
+    body: () => ({ provider: 'simulator' }),
+  },
+  'GET /api/v1/businesses/:businessId/webhooks': { access: 'business', ok: 200 },
+  'POST /api/v1/businesses/:businessId/webhooks': {
+    access: 'business',
+    ok: 201,
+    body: () => ({ url: 'http://127.0.0.1:9/hook', events: ['call.completed'] }),
+  },
+  'GET /api/v1/businesses/:businessId/webhooks/:webhookId': {
+    access: 'business',
+    ok: 200,
+    params: freshWebhook,
+  },
+  'DELETE /api/v1/businesses/:businessId/webhooks/:webhookId': {
+    access: 'business',
+    ok: 204,
+    params: freshWebhook,
+  },
+  'GET /api/v1/businesses/:businessId/webhooks/:webhookId/deliveries': {
+    access: 'business',
+    ok: 200,
+    params: freshWebhook,
+  },
+  'GET /api/v1/user/billing': { access: 'user', ok: 200 },
+  'GET /api/v1/user/usage': { access: 'user', ok: 200 },
 };
 
 /** Routes whose request destroys its target get a fresh business per request. */
@@ -171,7 +286,8 @@ let t: TestApp;
 let world: World;
 
 beforeAll(async () => {
-  t = await startTestApp();
+  // The simulator at real speed: calls made here stay unanswered (cancelable) for the test.
+  t = await startTestApp({ config: { simulatorTimeScale: 1 } });
   const owner = await signUp(t.app);
   const other = await signUp(t.app);
   const bizIn = await createBusiness(t.app, owner, 'In scope');
@@ -306,7 +422,7 @@ describe('permission suite', () => {
             method: method as 'GET',
             url,
             as,
-            body: expectation.body?.(target),
+            body: expectation.body?.(target, params),
           });
           expect(res.statusCode, res.body).toBe(status);
           if (status >= 400) {

@@ -14,6 +14,17 @@ export interface Database {
   cache_invalidations: CacheInvalidationsTable;
   audit_events: AuditEventsTable;
   whitelabel_settings: WhitelabelSettingsTable;
+  agents: AgentsTable;
+  calls: CallsTable;
+  conversations: ConversationsTable;
+  conversation_messages: ConversationMessagesTable;
+  idempotency_keys: IdempotencyKeysTable;
+  business_telephony: BusinessTelephonyTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_events: WebhookEventsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  billing_accounts: BillingAccountsTable;
+  usage_records: UsageRecordsTable;
 }
 
 export type Flag = 0 | 1;
@@ -109,4 +120,166 @@ export interface WhitelabelSettingsTable {
   support_email: string | null;
   custom_domain: string | null;
   updated_at: string;
+}
+
+export interface AgentsTable {
+  id: string;
+  business_id: string;
+  name: string;
+  language: string;
+  voice: string;
+  greeting: string;
+  instructions: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export type CallStatus =
+  | 'queued'
+  | 'ringing'
+  | 'in_progress'
+  | 'completed'
+  | 'failed'
+  | 'no_answer'
+  | 'busy'
+  | 'canceled';
+
+export type ProviderName = 'simulator' | 'twilio';
+
+export interface CallsTable {
+  id: string;
+  business_id: string;
+  agent_id: string;
+  conversation_id: string;
+  direction: 'outbound';
+  to_number: string;
+  from_number: string;
+  status: CallStatus;
+  ended_reason: string | null;
+  /** JSON object of strings. */
+  variables: string;
+  /** JSON object of strings. */
+  metadata: string;
+  /**
+   * JSON: the agent as it was when the call was accepted, with its variables filled in, so a
+   * queued call still runs if the agent is edited or deleted meanwhile.
+   */
+  agent_snapshot: string;
+  provider: ProviderName;
+  provider_call_id: string | null;
+  /** 1 once the intent to dial was recorded: such a call is reconciled, never dialled again. */
+  dial_attempts: number;
+  /** The dispatcher worker holding the call, and until when (it renews the lease). */
+  claimed_by: string | null;
+  lease_until: string | null;
+  created_at: string;
+  updated_at: string;
+  dialed_at: string | null;
+  answered_at: string | null;
+  ended_at: string | null;
+  duration_seconds: number;
+}
+
+export interface ConversationsTable {
+  id: string;
+  business_id: string;
+  call_id: string;
+  agent_id: string;
+  direction: 'outbound';
+  status: CallStatus;
+  /** When the call was accepted: the conversation's record begins there. */
+  started_at: string;
+  answered_at: string | null;
+  ended_at: string | null;
+  duration_seconds: number;
+  ended_reason: string | null;
+  updated_at: string;
+}
+
+export interface ConversationMessagesTable {
+  conversation_id: string;
+  seq: number;
+  role: 'agent' | 'user' | 'system';
+  text: string;
+  at: string;
+}
+
+export interface IdempotencyKeysTable {
+  business_id: string;
+  key: string;
+  /** SHA-256 of the canonical request body. */
+  request_hash: string;
+  call_id: string;
+  created_at: string;
+}
+
+export interface BusinessTelephonyTable {
+  business_id: string;
+  provider: ProviderName;
+  account_sid: string | null;
+  /** Sealed (AES-256-GCM under a key derived from the pepper); never plain text. */
+  auth_token: string | null;
+  from_number: string | null;
+  updated_at: string;
+}
+
+export interface WebhookEndpointsTable {
+  id: string;
+  business_id: string;
+  url: string;
+  /** JSON array of event types. */
+  events: string;
+  /** Sealed `whsec_…`: it must be recoverable to sign deliveries. */
+  secret: string;
+  description: string | null;
+  created_at: string;
+}
+
+/** The outbox: written in the same transaction as the change it describes. */
+export interface WebhookEventsTable {
+  id: string;
+  business_id: string;
+  type: string;
+  /** The JSON body delivered: `{ type, timestamp, data }`. */
+  payload: string;
+  created_at: string;
+}
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+export interface WebhookDeliveriesTable {
+  endpoint_id: string;
+  event_id: string;
+  business_id: string;
+  status: DeliveryStatus;
+  attempts: number;
+  next_attempt_at: string | null;
+  lease_until: string | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  delivered_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface BillingAccountsTable {
+  user_id: string;
+  plan: 'free' | 'prepaid';
+  /** Minutes left; a call in flight when it runs out may take it below zero. */
+  credit_minutes: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One per completed call (the primary key makes the draw-down happen once). */
+export interface UsageRecordsTable {
+  call_id: string;
+  user_id: string;
+  business_id: string;
+  conversation_id: string;
+  duration_seconds: number;
+  /** Billed minutes: the duration rounded up. */
+  minutes: number;
+  ended_at: string;
+  created_at: string;
 }

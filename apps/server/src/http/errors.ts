@@ -37,6 +37,7 @@ export const ERROR_CATALOG = {
     status: 403,
     detail: 'An API key cannot create a key with a wider business scope than its own.',
   },
+  invalid_signature: { status: 403, detail: 'The request signature is not valid.' },
   session_required: { status: 403, detail: 'This endpoint is only for dashboard sessions.' },
   user_disabled: { status: 403, detail: 'This user account is disabled.' },
   business_disabled: { status: 403, detail: 'This business is disabled.' },

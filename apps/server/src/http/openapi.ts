@@ -28,6 +28,9 @@ const problem = (description: string) => ({
   content: { 'application/problem+json': { schema: { $ref: 'Problem#' } } },
 });
 
+/** Documents an error answer particular to a route (402, 409, 422…) in its response schema. */
+export const problemResponse = problem;
+
 /** The error answers a route can give, from what it declares it needs. */
 function errorResponses(access: Access, route: RouteOptions): Record<string, unknown> {
   const responses: Record<string, unknown> = {};
@@ -65,6 +68,26 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       info: { title: 'Iqra API', version: '1.0.0', description: API_DESCRIPTION },
       tags: [
         { name: 'Businesses', description: 'Workspaces that own agents, calls and conversations.' },
+        { name: 'Agents', description: 'Voice agents: what they say and how they behave.' },
+        {
+          name: 'Calls',
+          description:
+            'Outbound calls. Accepted calls are stored, then placed by a dispatcher; send an `Idempotency-Key` to retry safely.',
+        },
+        { name: 'Conversations', description: 'One per call, with its transcript.' },
+        {
+          name: 'Telephony',
+          description: 'The carrier of a business: the built-in simulator, or your Twilio account.',
+        },
+        {
+          name: 'Webhooks',
+          description:
+            'Events POSTed to your endpoints, signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`) and retried with backoff.',
+        },
+        {
+          name: 'Billing',
+          description: 'Call credit and usage. Needs a key with user management.',
+        },
         { name: 'User', description: 'Needs a key with user management.' },
         { name: 'API keys', description: 'Needs a key with user management.' },
         { name: 'Dashboard session', description: 'Cookie sessions for the web dashboard.' },

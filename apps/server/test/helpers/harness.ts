@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { sql } from 'kysely';
 import { buildApp } from '../../src/app.js';
+import type { BackgroundOptions } from '../../src/calls/feature.js';
 import type { Config, DatabaseConfig } from '../../src/config.js';
 import { openStore, type Store } from '../../src/db/connect.js';
 import { migrateToLatest } from '../../src/db/migrations/index.js';
@@ -31,6 +32,13 @@ export function testConfig(database: DatabaseConfig, overrides: Partial<Config> 
     trustProxy: false,
     bodyLimitBytes: 100 * 1024,
     dashboardDir: undefined,
+    freeCreditMinutes: 60,
+    callConcurrencyPerBusiness: 5,
+    callLeaseSeconds: 30,
+    simulatorTimeScale: 0.01,
+    webhookMaxAttempts: 8,
+    publicUrl: 'http://127.0.0.1:3000',
+    twilioApiBaseUrl: undefined,
     ...overrides,
   });
 }
@@ -62,6 +70,14 @@ export function testDatabase(options: { sqliteFile?: boolean } = {}): {
   };
 }
 
+export const FAST_BACKGROUND: BackgroundOptions = {
+  dispatchPollMs: 20,
+  deliveryPollMs: 20,
+  webhookTimeoutMs: 1000,
+  webhookRetryBaseMs: 50,
+  twilioRecheckMs: 500,
+};
+
 export interface TestApp {
   app: App;
   store: Store;
@@ -81,6 +97,7 @@ export async function startTestApp(
     invalidationPollMs?: number;
     /** Sees every SQL statement the app runs. */
     onQuery?: (sql: string) => void;
+    background?: Partial<BackgroundOptions>;
   } = {},
 ): Promise<TestApp> {
   const { database, dispose, sqlitePath } = testDatabase({ sqliteFile: options.sqliteFile });
@@ -102,6 +119,8 @@ export async function startTestApp(
     store,
     logStream: options.captureLogs ? logStream : undefined,
     invalidationPollMs: options.invalidationPollMs,
+    // Background workers at test speed: calls and webhooks settle in well under a second.
+    background: { ...FAST_BACKGROUND, ...options.background },
   });
   await app.ready();
   return {
@@ -129,6 +148,7 @@ export async function startPeerApp(
     config: of.config,
     store,
     invalidationPollMs: options.invalidationPollMs,
+    background: FAST_BACKGROUND,
   });
   await app.ready();
   return {

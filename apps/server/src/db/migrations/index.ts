@@ -2,6 +2,8 @@ import { type Kysely, type Migration, Migrator, sql } from 'kysely';
 import type { Engine, Store } from '../connect.js';
 import { coreMigration } from './0001_core.js';
 import { whitelabelMigration } from './0002_whitelabel.js';
+import { callsMigration } from './0003_calls.js';
+import { webhooksBillingMigration } from './0004_webhooks_billing.js';
 
 export interface MigrationContext {
   engine: Engine;
@@ -16,6 +18,8 @@ function migrations(context: MigrationContext): Record<string, Migration> {
   return {
     '0001_core': coreMigration(context),
     '0002_whitelabel': whitelabelMigration(context),
+    '0003_calls': callsMigration(context),
+    '0004_webhooks_billing': webhooksBillingMigration(context),
   };
 }
 

@@ -1,0 +1,168 @@
+import type { Kysely, Updateable } from 'kysely';
+import { recordAudit } from '../audit/repo.js';
+import type { BusinessRow } from '../businesses/repo.js';
+import { checkLanguage } from '../businesses/service.js';
+import type { AgentsTable, Database } from '../db/schema.js';
+import { ApiError } from '../http/errors.js';
+import { type CursorCodec, type Page, toPage } from '../http/pagination.js';
+import { isId, newId } from '../ids.js';
+import { requireText } from '../users/service.js';
+import {
+  type AgentRow,
+  deleteAgent,
+  findAgent,
+  insertAgent,
+  listAgents,
+  updateAgent,
+} from './repo.js';
+import { checkTemplate, variablesIn } from './template.js';
+
+export interface AgentView {
+  id: string;
+  name: string;
+  language: string;
+  voice: string;
+  greeting: string;
+  instructions: string;
+  variables: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export function toAgentView(row: AgentRow): AgentView {
+  return {
+    id: row.id,
+    name: row.name,
+    language: row.language,
+    voice: row.voice,
+    greeting: row.greeting,
+    instructions: row.instructions,
+    variables: [...new Set([...variablesIn(row.greeting), ...variablesIn(row.instructions)])],
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export interface AgentInput {
+  name?: string;
+  greeting?: string;
+  instructions?: string;
+  language?: string;
+  voice?: string;
+}
+
+export const DEFAULT_VOICE = 'standard';
+
+export type AgentService = ReturnType<typeof agentService>;
+
+export function agentService({ db, cursors }: { db: Kysely<Database>; cursors: CursorCodec }) {
+  async function find(businessId: string, agentId: string): Promise<AgentRow> {
+    const row = isId('agt', agentId) ? await findAgent(db, businessId, agentId) : undefined;
+    if (!row) throw new ApiError('not_found');
+    return row;
+  }
+
+  return {
+    async create(
+      business: BusinessRow,
+      input: AgentInput & { name: string; greeting: string },
+      actor: string,
+    ): Promise<AgentView> {
+      const now = new Date().toISOString();
+      const row: AgentRow = {
+        id: newId('agt'),
+        business_id: business.id,
+        name: requireText(input.name, '/name'),
+        language: checkLanguage(input.language ?? business.default_language, '/language'),
+        voice: input.voice ?? DEFAULT_VOICE,
+        greeting: checkGreeting(input.greeting),
+        instructions: checkInstructions(input.instructions ?? ''),
+        created_at: now,
+        updated_at: now,
+      };
+      await db.transaction().execute(async (trx) => {
+        await insertAgent(trx, row);
+        await recordAudit(trx, {
+          userId: business.owner_id,
+          actor,
+          action: 'agent.created',
+          targetId: row.id,
+        });
+      });
+      return toAgentView(row);
+    },
+
+    async list(
+      businessId: string,
+      query: { limit: number; cursor?: string },
+    ): Promise<Page<AgentView>> {
+      const rows = await listAgents(db, {
+        businessId,
+        before: query.cursor ? cursors.decode(query.cursor) : undefined,
+        limit: query.limit + 1,
+      });
+      return toPage(rows, query.limit, cursors, (r) => r.id, toAgentView);
+    },
+
+    /** The agent row itself: calls snapshot it. */
+    find,
+
+    async get(businessId: string, agentId: string): Promise<AgentView> {
+      return toAgentView(await find(businessId, agentId));
+    },
+
+    async update(
+      business: BusinessRow,
+      agentId: string,
+      input: AgentInput,
+      actor: string,
+    ): Promise<AgentView> {
+      await find(business.id, agentId);
+      const patch: Updateable<AgentsTable> = { updated_at: new Date().toISOString() };
+      if (input.name !== undefined) patch.name = requireText(input.name, '/name');
+      if (input.greeting !== undefined) patch.greeting = checkGreeting(input.greeting);
+      if (input.instructions !== undefined) {
+        patch.instructions = checkInstructions(input.instructions);
+      }
+      if (input.language !== undefined) patch.language = checkLanguage(input.language, '/language');
+      if (input.voice !== undefined) patch.voice = input.voice;
+      await db.transaction().execute(async (trx) => {
+        await updateAgent(trx, business.id, agentId, patch);
+        await recordAudit(trx, {
+          userId: business.owner_id,
+          actor,
+          action: 'agent.updated',
+          targetId: agentId,
+          data: { fields: Object.keys(input) },
+        });
+      });
+      return toAgentView(await find(business.id, agentId));
+    },
+
+    /** Calls already accepted keep the agent as it was: they carry a snapshot of it. */
+    async remove(business: BusinessRow, agentId: string, actor: string): Promise<void> {
+      if (!isId('agt', agentId)) throw new ApiError('not_found');
+      await db.transaction().execute(async (trx) => {
+        if (!(await deleteAgent(trx, business.id, agentId))) throw new ApiError('not_found');
+        await recordAudit(trx, {
+          userId: business.owner_id,
+          actor,
+          action: 'agent.deleted',
+          targetId: agentId,
+        });
+      });
+    },
+  };
+}
+
+function checkGreeting(value: string): string {
+  const greeting = requireText(value, '/greeting');
+  checkTemplate(greeting, '/greeting');
+  return greeting;
+}
+
+function checkInstructions(value: string): string {
+  const instructions = value.trim();
+  checkTemplate(instructions, '/instructions');
+  return instructions;
+}

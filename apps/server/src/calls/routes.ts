@@ -1,0 +1,116 @@
+import { Type } from 'typebox';
+import { BusinessParams } from '../businesses/routes.js';
+import { problemResponse } from '../http/openapi.js';
+import { PageQuery, pageOf } from '../http/schemas.js';
+import type { App } from '../http/types.js';
+import { CallSchema, CallStatusSchema, CreateCallBody, PhoneNumber } from './schemas.js';
+import type { CallService } from './service.js';
+
+const CallParams = Type.Object({
+  businessId: BusinessParams.properties.businessId,
+  callId: Type.String({ maxLength: 64 }),
+});
+
+const ListQuery = Type.Object({
+  ...PageQuery,
+  status: Type.Optional(CallStatusSchema),
+  agentId: Type.Optional(Type.String({ maxLength: 64 })),
+  to: Type.Optional(PhoneNumber),
+});
+
+const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 255,
+      description:
+        'Any unique string (a UUID): the same key with the same body within 24 hours returns the first call (200, `Idempotent-Replayed: true`) instead of placing another; with another body, 422.',
+    }),
+  ),
+});
+
+const tags = ['Calls'];
+
+export function registerCallRoutes(app: App, deps: { calls: CallService }): void {
+  const { calls } = deps;
+
+  app.get(
+    '/api/v1/businesses/:businessId/calls',
+    {
+      config: { access: 'business' },
+      schema: {
+        tags,
+        summary: 'List calls, newest first',
+        params: BusinessParams,
+        querystring: ListQuery,
+        response: { 200: pageOf(CallSchema) },
+      },
+    },
+    async (request) => {
+      const { limit, cursor, status, agentId, to } = request.query;
+      return calls.list(request.business.id, { limit: limit ?? 20, cursor, status, agentId, to });
+    },
+  );
+
+  app.post(
+    '/api/v1/businesses/:businessId/calls',
+    {
+      config: { access: 'business' },
+      schema: {
+        tags,
+        summary: 'Trigger an outbound call',
+        description:
+          'The call is stored before this answers 201 with status `queued`; a dispatcher then places it. Answers 402 when the account has no call credit left.',
+        params: BusinessParams,
+        headers: IdempotencyHeaders,
+        body: CreateCallBody,
+        response: {
+          201: CallSchema,
+          200: { ...CallSchema, description: 'A replay: the call first made with this key.' },
+          402: problemResponse('The account has no call credit left.'),
+          422: problemResponse('This Idempotency-Key was used with another body.'),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { call, replayed } = await calls.create(
+        request.business,
+        request.body,
+        request.headers['idempotency-key'],
+      );
+      if (replayed) reply.header('idempotent-replayed', 'true');
+      return reply.code(replayed ? 200 : 201).send(call);
+    },
+  );
+
+  app.get(
+    '/api/v1/businesses/:businessId/calls/:callId',
+    {
+      config: { access: 'business' },
+      schema: {
+        tags,
+        summary: 'Get a call',
+        params: CallParams,
+        response: { 200: CallSchema },
+      },
+    },
+    async (request) => calls.get(request.business.id, request.params.callId),
+  );
+
+  app.post(
+    '/api/v1/businesses/:businessId/calls/:callId/cancel',
+    {
+      config: { access: 'business' },
+      schema: {
+        tags,
+        summary: 'Cancel a call that was not answered yet (409 once it was)',
+        params: CallParams,
+        response: {
+          200: CallSchema,
+          409: problemResponse('The call was already answered or ended.'),
+        },
+      },
+    },
+    async (request) => calls.cancel(request.business, request.params.callId),
+  );
+}

@@ -1,0 +1,67 @@
+import { type Static, Type } from 'typebox';
+import type { CallStatus } from '../db/schema.js';
+import { idOf, NullableTimestamp, Timestamp } from '../http/schemas.js';
+import { CALL_STATUSES } from './views.js';
+
+/** A string enum that validates with a readable error ("must be one of: …"). */
+export function stringEnum<T extends string>(values: readonly T[], options: object = {}) {
+  return Type.Unsafe<T>({ type: 'string', enum: [...values], ...options });
+}
+
+export const CallStatusSchema = stringEnum<CallStatus>(CALL_STATUSES, {
+  description:
+    '`queued` → `ringing` → `in_progress` → `completed`; or it ends `failed`, `no_answer`, `busy` or `canceled`.',
+});
+
+const Strings = (description: string, maxProperties: number) =>
+  Type.Record(Type.String(), Type.String({ maxLength: 500 }), { maxProperties, description });
+
+export const PhoneNumber = Type.String({
+  minLength: 1,
+  maxLength: 32,
+  description: 'E.164: `+`, country code and number.',
+  examples: ['+15005550006'],
+});
+
+export const CallSchema = Type.Object(
+  {
+    id: idOf('call'),
+    status: CallStatusSchema,
+    direction: stringEnum(['outbound'] as const),
+    agentId: idOf('agt'),
+    conversationId: idOf('conv'),
+    to: Type.String(),
+    from: Type.String(),
+    variables: Strings('Values the agent’s `{{variables}}` were filled with.', 50),
+    metadata: Strings('Your own key-value data, returned as given.', 20),
+    provider: stringEnum(['simulator', 'twilio'] as const),
+    endedReason: Type.Union([Type.String(), Type.Null()], {
+      description:
+        'Why it ended: `agent_hangup`, `hangup`, `busy`, `no_answer`, `carrier_error`, `canceled`, `provider_error`, `provider_unreachable` or `dispatch_interrupted`.',
+    }),
+    durationSeconds: Type.Integer({ description: 'From answer to hang-up; 0 if never answered.' }),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+    answeredAt: NullableTimestamp,
+    endedAt: NullableTimestamp,
+  },
+  { title: 'Call' },
+);
+export type Call = Static<typeof CallSchema>;
+
+export const CreateCallBody = Type.Object(
+  {
+    agentId: Type.String({ maxLength: 64, description: 'The agent that speaks on the call.' }),
+    to: PhoneNumber,
+    from: Type.Optional({
+      ...PhoneNumber,
+      description: "Caller id; defaults to the business's telephony number.",
+    }),
+    variables: Type.Optional(
+      Strings('A value for every `{{variable}}` the agent uses, e.g. `{ "patient": "Sam" }`.', 50),
+    ),
+    metadata: Type.Optional(Strings('Your own key-value data (keys up to 40 characters).', 20)),
+  },
+  { additionalProperties: false },
+);
+export type CreateCallRequest = Static<typeof CreateCallBody>;

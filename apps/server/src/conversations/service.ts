@@ -1,0 +1,77 @@
+import type { Kysely } from 'kysely';
+import type { CallStatus, Database } from '../db/schema.js';
+import { ApiError } from '../http/errors.js';
+import { type CursorCodec, type Page, toPage } from '../http/pagination.js';
+import { isId } from '../ids.js';
+import { findConversation, listConversations, listMessages } from './repo.js';
+import {
+  type ConversationSummary,
+  type Message,
+  toConversationSummary,
+  toMessage,
+} from './views.js';
+
+export interface ConversationQuery {
+  limit: number;
+  cursor?: string;
+  status?: CallStatus;
+  direction?: 'outbound';
+  agentId?: string;
+  startedAfter?: string;
+  startedBefore?: string;
+}
+
+export type ConversationService = ReturnType<typeof conversationService>;
+
+export function conversationService({
+  db,
+  cursors,
+}: {
+  db: Kysely<Database>;
+  cursors: CursorCodec;
+}) {
+  return {
+    async list(businessId: string, q: ConversationQuery): Promise<Page<ConversationSummary>> {
+      const startedAfter = q.startedAfter ? isoTime(q.startedAfter, 'startedAfter') : undefined;
+      const startedBefore = q.startedBefore ? isoTime(q.startedBefore, 'startedBefore') : undefined;
+      const rows = await listConversations(db, {
+        businessId,
+        status: q.status,
+        direction: q.direction,
+        agentId: q.agentId,
+        startedAfter,
+        startedBefore,
+        before: q.cursor ? cursors.decode(q.cursor) : undefined,
+        limit: q.limit + 1,
+      });
+      return toPage(rows, q.limit, cursors, (r) => r.id, toConversationSummary);
+    },
+
+    async get(
+      businessId: string,
+      conversationId: string,
+    ): Promise<ConversationSummary & { messages: Message[] }> {
+      const row = isId('conv', conversationId)
+        ? await findConversation(db, businessId, conversationId)
+        : undefined;
+      if (!row) throw new ApiError('not_found');
+      const messages = await listMessages(db, row.id);
+      return { ...toConversationSummary(row), messages: messages.map(toMessage) };
+    },
+  };
+}
+
+/** Normalises a time filter to the stored form (ISO-8601 UTC, milliseconds). */
+export function isoTime(value: string, name: string): string {
+  const at = Date.parse(value);
+  if (Number.isNaN(at)) {
+    throw new ApiError(
+      'validation_error',
+      `Query parameter "${name}" must be an ISO-8601 date-time.`,
+      {
+        errors: [{ path: `/${name}`, message: 'must be an ISO-8601 date-time', in: 'query' }],
+      },
+    );
+  }
+  return new Date(at).toISOString();
+}

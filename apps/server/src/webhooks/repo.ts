@@ -1,0 +1,169 @@
+import { type Kysely, type Selectable, sql } from 'kysely';
+import type { Engine } from '../db/connect.js';
+import type {
+  Database,
+  DeliveryStatus,
+  WebhookDeliveriesTable,
+  WebhookEndpointsTable,
+} from '../db/schema.js';
+
+export type EndpointRow = Selectable<WebhookEndpointsTable>;
+export type DeliveryRow = Selectable<WebhookDeliveriesTable>;
+type Db = Kysely<Database>;
+
+export async function insertEndpoint(db: Db, row: EndpointRow): Promise<void> {
+  await db.insertInto('webhook_endpoints').values(row).execute();
+}
+
+export async function findEndpoint(
+  db: Db,
+  businessId: string,
+  id: string,
+): Promise<EndpointRow | undefined> {
+  return db
+    .selectFrom('webhook_endpoints')
+    .selectAll()
+    .where('business_id', '=', businessId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+export async function countEndpoints(db: Db, businessId: string): Promise<number> {
+  const row = await db
+    .selectFrom('webhook_endpoints')
+    .select(sql<number>`count(*)`.as('n'))
+    .where('business_id', '=', businessId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function listEndpoints(
+  db: Db,
+  q: { businessId: string; before?: string; limit: number },
+): Promise<EndpointRow[]> {
+  let query = db
+    .selectFrom('webhook_endpoints')
+    .selectAll()
+    .where('business_id', '=', q.businessId)
+    .orderBy('id', 'desc')
+    .limit(q.limit);
+  if (q.before) query = query.where('id', '<', q.before);
+  return query.execute();
+}
+
+/** Its pending deliveries go with it (foreign key cascade). */
+export async function deleteEndpoint(db: Db, businessId: string, id: string): Promise<boolean> {
+  const result = await db
+    .deleteFrom('webhook_endpoints')
+    .where('business_id', '=', businessId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+
+export type DeliveryListRow = DeliveryRow & { type: string };
+
+export async function listDeliveries(
+  db: Db,
+  q: { endpointId: string; status?: DeliveryStatus; before?: string; limit: number },
+): Promise<DeliveryListRow[]> {
+  let query = db
+    .selectFrom('webhook_deliveries as d')
+    .innerJoin('webhook_events as e', 'e.id', 'd.event_id')
+    .selectAll('d')
+    .select('e.type')
+    .where('d.endpoint_id', '=', q.endpointId)
+    .orderBy('d.event_id', 'desc')
+    .limit(q.limit);
+  if (q.status) query = query.where('d.status', '=', q.status);
+  if (q.before) query = query.where('d.event_id', '<', q.before);
+  return query.execute();
+}
+
+/** A delivery due now, with what sending it needs. */
+export interface DueDelivery {
+  endpoint_id: string;
+  event_id: string;
+  attempts: number;
+  url: string;
+  secret: string;
+  payload: string;
+}
+
+/**
+ * Leases deliveries that are due. On PostgreSQL `FOR UPDATE SKIP LOCKED` lets several servers
+ * share the work; a delivery whose sender died is due again when its lease ends.
+ */
+export async function claimDueDeliveries(
+  db: Db,
+  o: { engine: Engine; now: string; leaseUntil: string; limit: number },
+): Promise<DueDelivery[]> {
+  return db.transaction().execute(async (trx) => {
+    let pick = trx
+      .selectFrom('webhook_deliveries')
+      .select(['endpoint_id', 'event_id'])
+      .where('status', '=', 'pending')
+      .where('next_attempt_at', '<=', o.now)
+      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', o.now)]))
+      .orderBy('next_attempt_at')
+      .limit(o.limit);
+    if (o.engine === 'postgres') pick = pick.forUpdate().skipLocked();
+    const keys = await pick.execute();
+    if (keys.length === 0) return [];
+    await trx
+      .updateTable('webhook_deliveries')
+      .set({ lease_until: o.leaseUntil })
+      .where((eb) =>
+        eb.or(
+          keys.map((k) =>
+            eb.and([eb('endpoint_id', '=', k.endpoint_id), eb('event_id', '=', k.event_id)]),
+          ),
+        ),
+      )
+      .execute();
+    return trx
+      .selectFrom('webhook_deliveries as d')
+      .innerJoin('webhook_endpoints as w', 'w.id', 'd.endpoint_id')
+      .innerJoin('webhook_events as e', 'e.id', 'd.event_id')
+      .select(['d.endpoint_id', 'd.event_id', 'd.attempts', 'w.url', 'w.secret', 'e.payload'])
+      .where((eb) =>
+        eb.or(
+          keys.map((k) =>
+            eb.and([eb('d.endpoint_id', '=', k.endpoint_id), eb('d.event_id', '=', k.event_id)]),
+          ),
+        ),
+      )
+      .execute();
+  });
+}
+
+/** Records one attempt's result; ignored if the delivery is gone (endpoint deleted). */
+export async function recordAttempt(
+  db: Db,
+  key: { endpointId: string; eventId: string },
+  result: {
+    status: DeliveryStatus;
+    attempts: number;
+    statusCode: number | null;
+    error: string | null;
+    nextAttemptAt: string | null;
+    now: string;
+  },
+): Promise<void> {
+  await db
+    .updateTable('webhook_deliveries')
+    .set({
+      status: result.status,
+      attempts: result.attempts,
+      last_status_code: result.statusCode,
+      last_error: result.error,
+      next_attempt_at: result.nextAttemptAt,
+      lease_until: null,
+      delivered_at: result.status === 'delivered' ? result.now : null,
+      updated_at: result.now,
+    })
+    .where('endpoint_id', '=', key.endpointId)
+    .where('event_id', '=', key.eventId)
+    .where('status', '=', 'pending')
+    .execute();
+}

@@ -1,0 +1,165 @@
+import { randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { recordAudit } from '../audit/repo.js';
+import type { BusinessRow } from '../businesses/repo.js';
+import type { SecretBox } from '../crypto/secret-box.js';
+import type { Database, DeliveryStatus } from '../db/schema.js';
+import { ApiError } from '../http/errors.js';
+import { type CursorCodec, type Page, toPage } from '../http/pagination.js';
+import { isId, newId } from '../ids.js';
+import { webhookUrlProblem } from './address-guard.js';
+import { EVENT_TYPES, type EventType } from './outbox.js';
+import {
+  countEndpoints,
+  type DeliveryListRow,
+  deleteEndpoint,
+  type EndpointRow,
+  findEndpoint,
+  insertEndpoint,
+  listDeliveries,
+  listEndpoints,
+} from './repo.js';
+
+export interface EndpointView {
+  id: string;
+  url: string;
+  events: EventType[];
+  description: string | null;
+  createdAt: string;
+}
+
+export interface DeliveryView {
+  eventId: string;
+  eventType: string;
+  status: DeliveryStatus;
+  attempts: number;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  nextAttemptAt: string | null;
+  deliveredAt: string | null;
+  createdAt: string;
+}
+
+function toEndpointView(row: EndpointRow): EndpointView {
+  return {
+    id: row.id,
+    url: row.url,
+    events: JSON.parse(row.events) as EventType[],
+    description: row.description,
+    createdAt: row.created_at,
+  };
+}
+
+function toDeliveryView(row: DeliveryListRow): DeliveryView {
+  return {
+    eventId: row.event_id,
+    eventType: row.type,
+    status: row.status,
+    attempts: row.attempts,
+    lastStatusCode: row.last_status_code,
+    lastError: row.last_error,
+    nextAttemptAt: row.next_attempt_at,
+    deliveredAt: row.delivered_at,
+    createdAt: row.created_at,
+  };
+}
+
+export const MAX_ENDPOINTS_PER_BUSINESS = 20;
+
+export type WebhookService = ReturnType<typeof webhookService>;
+
+export function webhookService(deps: {
+  db: Kysely<Database>;
+  cursors: CursorCodec;
+  secrets: SecretBox;
+  /** Production: refuse URLs that reach private or loopback addresses. */
+  blockPrivate: boolean;
+}) {
+  const { db, cursors, secrets } = deps;
+
+  async function find(businessId: string, id: string): Promise<EndpointRow> {
+    const row = isId('whk', id) ? await findEndpoint(db, businessId, id) : undefined;
+    if (!row) throw new ApiError('not_found');
+    return row;
+  }
+
+  return {
+    /** The signing secret is in this answer only; the database keeps it sealed. */
+    async create(
+      business: BusinessRow,
+      input: { url: string; events?: EventType[]; description?: string },
+      actor: string,
+    ): Promise<EndpointView & { secret: string }> {
+      const problem = await webhookUrlProblem(input.url, deps.blockPrivate);
+      if (problem) throw ApiError.invalidField('/url', problem);
+      if ((await countEndpoints(db, business.id)) >= MAX_ENDPOINTS_PER_BUSINESS) {
+        throw new ApiError(
+          'conflict',
+          `A business can have at most ${MAX_ENDPOINTS_PER_BUSINESS} webhook endpoints; delete one first.`,
+        );
+      }
+      const id = newId('whk');
+      const secret = `whsec_${randomBytes(32).toString('base64')}`;
+      const row: EndpointRow = {
+        id,
+        business_id: business.id,
+        url: input.url,
+        events: JSON.stringify([...new Set(input.events ?? EVENT_TYPES)]),
+        secret: secrets.seal(secret, id),
+        description: input.description?.trim() || null,
+        created_at: new Date().toISOString(),
+      };
+      await db.transaction().execute(async (trx) => {
+        await insertEndpoint(trx, row);
+        await recordAudit(trx, {
+          userId: business.owner_id,
+          actor,
+          action: 'webhook.created',
+          targetId: id,
+        });
+      });
+      return { ...toEndpointView(row), secret };
+    },
+
+    async list(businessId: string, q: { limit: number; cursor?: string }) {
+      const rows = await listEndpoints(db, {
+        businessId,
+        before: q.cursor ? cursors.decode(q.cursor) : undefined,
+        limit: q.limit + 1,
+      });
+      return toPage(rows, q.limit, cursors, (r) => r.id, toEndpointView);
+    },
+
+    async get(businessId: string, id: string): Promise<EndpointView> {
+      return toEndpointView(await find(businessId, id));
+    },
+
+    async remove(business: BusinessRow, id: string, actor: string): Promise<void> {
+      if (!isId('whk', id)) throw new ApiError('not_found');
+      await db.transaction().execute(async (trx) => {
+        if (!(await deleteEndpoint(trx, business.id, id))) throw new ApiError('not_found');
+        await recordAudit(trx, {
+          userId: business.owner_id,
+          actor,
+          action: 'webhook.deleted',
+          targetId: id,
+        });
+      });
+    },
+
+    async deliveries(
+      businessId: string,
+      id: string,
+      q: { limit: number; cursor?: string; status?: DeliveryStatus },
+    ): Promise<Page<DeliveryView>> {
+      const endpoint = await find(businessId, id);
+      const rows = await listDeliveries(db, {
+        endpointId: endpoint.id,
+        status: q.status,
+        before: q.cursor ? cursors.decode(q.cursor) : undefined,
+        limit: q.limit + 1,
+      });
+      return toPage(rows, q.limit, cursors, (r) => r.event_id, toDeliveryView);
+    },
+  };
+}
