@@ -23,6 +23,7 @@ import { findBusinessById } from './businesses/repo.js';
 import { registerBusinessRoutes } from './businesses/routes.js';
 import { businessService } from './businesses/service.js';
 import { InvalidationFeed } from './cache/invalidation.js';
+import { relayInvalidations } from './cache/redis-relay.js';
 import { type BackgroundOptions, registerCallsFeature } from './calls/feature.js';
 import type { Config } from './config.js';
 import { registerDashboard } from './dashboard/static.js';
@@ -110,6 +111,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const businessDirectory = new BusinessDirectory((id) => findBusinessById(db, id));
   invalidations.subscribe((i) => keyVerifier.invalidate(i));
   invalidations.subscribe((i) => businessDirectory.invalidate(i));
+  const relay = redis ? relayInvalidations(invalidations, redis, onBackgroundError) : undefined;
   const lastUsed = new LastUsedRecorder((uses) => recordLastUsed(db, uses), {
     intervalMs: 5000,
     onError: onBackgroundError,
@@ -185,6 +187,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     await calls.stop();
     invalidations.stop();
     await lastUsed.stop();
+    relay?.close();
     redis?.disconnect();
   });
   return app;

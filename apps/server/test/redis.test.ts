@@ -12,8 +12,13 @@ describe('rate limits shared through Redis', () => {
   let owner: Session;
 
   beforeAll(async () => {
-    a = await startTestApp({ config: { redisUrl, rateLimitPerMinute: 60 }, sqliteFile: true });
-    b = await startPeerApp(a);
+    a = await startTestApp({
+      config: { redisUrl, rateLimitPerMinute: 60 },
+      sqliteFile: true,
+      invalidationPollMs: 60_000,
+    });
+    // Polling the database is the fallback; slow it right down so only Redis can be quick.
+    b = await startPeerApp(a, { invalidationPollMs: 60_000 });
     // A fresh address per run: Redis outlives the test, and signups are throttled per address.
     const address = `10.${randomBytes(3).join('.')}`;
     owner = await signUp(a.app, uniqueEmail(), 'correct horse battery', address);
@@ -39,5 +44,23 @@ describe('rate limits shared through Redis', () => {
     expect((await call(b.app, { url: '/api/v1/businesses', as: { key: other } })).statusCode).toBe(
       200,
     );
+  });
+
+  it('a key revoked on one node is refused by the other at once', async () => {
+    const { key, id } = await createKey(a.app, owner);
+    expect((await call(b.app, { url: '/api/v1/businesses', as: { key } })).statusCode).toBe(200);
+    await call(a.app, {
+      method: 'DELETE',
+      url: `/api/v1/user/api-keys/${id}`,
+      as: { session: owner },
+    });
+    const started = Date.now();
+    let status = 200;
+    while (status === 200 && Date.now() - started < 3000) {
+      status = (await call(b.app, { url: '/api/v1/businesses', as: { key } })).statusCode;
+      if (status === 200) await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(status).toBe(401);
+    expect(Date.now() - started).toBeLessThan(250);
   });
 });

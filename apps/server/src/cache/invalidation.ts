@@ -47,12 +47,25 @@ export class InvalidationFeed {
     private readonly options: { intervalMs: number; onError: (error: unknown) => void },
   ) {}
 
+  private readonly relays: InvalidationHandler[] = [];
+
   subscribe(handler: InvalidationHandler): void {
     this.handlers.push(handler);
   }
 
-  /** Applies an invalidation made by this process (after its transaction committed). */
+  /** Also hands this process's own invalidations to `relay` (e.g. Redis, for other nodes). */
+  relayTo(relay: InvalidationHandler): void {
+    this.relays.push(relay);
+  }
+
+  /** An invalidation made by this process (after its transaction committed). */
   publish(invalidation: Invalidation): void {
+    this.apply(invalidation);
+    for (const relay of this.relays) relay(invalidation);
+  }
+
+  /** An invalidation learnt from elsewhere: applied here, not passed on. */
+  apply(invalidation: Invalidation): void {
     for (const handler of this.handlers) handler(invalidation);
   }
 
@@ -79,7 +92,7 @@ export class InvalidationFeed {
       for (const row of rows) {
         if (this.applied.has(row.id)) continue;
         this.applied.set(row.id, now);
-        this.publish({ keyId: row.key_id, userId: row.user_id, businessId: row.business_id });
+        this.apply({ keyId: row.key_id, userId: row.user_id, businessId: row.business_id });
       }
       for (const [id, at] of this.applied) {
         if (at < now - 2 * LOOKBACK_MS) this.applied.delete(id);
