@@ -67,6 +67,20 @@ describe('accounts and sessions', () => {
     });
   });
 
+  it('two signups racing for one email: one account, the other gets 409', async () => {
+    const email = uniqueEmail();
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => signup({ email, password: 'a long password', name: 'A' })),
+    );
+    expect(results.map((r) => r.statusCode).sort()).toEqual([201, 409, 409, 409, 409]);
+    const rows = await t.store.db
+      .selectFrom('users')
+      .select('id')
+      .where('email', '=', email)
+      .execute();
+    expect(rows).toHaveLength(1);
+  });
+
   it.each([
     [{ email: 'not-an-email', password: 'a long password', name: 'A' }, '/email'],
     [{ email: uniqueEmail(), password: 'short', name: 'A' }, '/password'],

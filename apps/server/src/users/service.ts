@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { recordAudit } from '../audit/repo.js';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from '../auth/passwords.js';
 import { type Invalidation, recordInvalidation } from '../cache/invalidation.js';
+import { isUniqueViolation } from '../db/errors.js';
 import type { Database } from '../db/schema.js';
 import { ApiError } from '../http/errors.js';
 import { newId } from '../ids.js';
@@ -58,7 +59,7 @@ export function userService({ db, publish }: UserServiceDeps) {
         });
       } catch (error) {
         // Two signups racing for one email: the unique index decides.
-        if (await findUserByEmail(db, email)) throw new ApiError('email_taken');
+        if (isUniqueViolation(error)) throw new ApiError('email_taken');
         throw error;
       }
       return row;
