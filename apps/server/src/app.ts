@@ -48,6 +48,8 @@ export interface AppDeps {
   logStream?: DestinationStream;
   /** How often other processes' revocations are picked up (default 1 s). */
   invalidationPollMs?: number;
+  /** How often key `lastUsedAt` times are written in a batch (default 5 s). */
+  lastUsedFlushMs?: number;
   /** Timing of the call dispatcher and webhook deliverer (tests make them fast). */
   background?: Partial<BackgroundOptions>;
 }
@@ -113,7 +115,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   invalidations.subscribe((i) => businessDirectory.invalidate(i));
   const relay = redis ? relayInvalidations(invalidations, redis, onBackgroundError) : undefined;
   const lastUsed = new LastUsedRecorder((uses) => recordLastUsed(db, uses), {
-    intervalMs: 5000,
+    intervalMs: deps.lastUsedFlushMs ?? 5000,
     onError: onBackgroundError,
   });
   const sessionTokens = new SessionTokens(config.sessionSecret);

@@ -10,7 +10,13 @@ describe('API keys', () => {
   const queries: string[] = [];
 
   beforeAll(async () => {
-    t = await startTestApp({ onQuery: (sql) => queries.push(sql) });
+    t = await startTestApp({
+      onQuery: (sql) => queries.push(sql),
+      // Only requests may query here: every background task stays idle during the test.
+      background: { dispatchPollMs: 3_600_000, deliveryPollMs: 3_600_000 },
+      invalidationPollMs: 3_600_000,
+      lastUsedFlushMs: 3_600_000,
+    });
     owner = await signUp(t.app);
     bizA = await createBusiness(t.app, owner, 'A');
     bizB = await createBusiness(t.app, owner, 'B');

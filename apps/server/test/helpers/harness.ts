@@ -95,6 +95,7 @@ export async function startTestApp(
     captureLogs?: boolean;
     sqliteFile?: boolean;
     invalidationPollMs?: number;
+    lastUsedFlushMs?: number;
     /** Sees every SQL statement the app runs. */
     onQuery?: (sql: string) => void;
     background?: Partial<BackgroundOptions>;
@@ -119,6 +120,7 @@ export async function startTestApp(
     store,
     logStream: options.captureLogs ? logStream : undefined,
     invalidationPollMs: options.invalidationPollMs,
+    lastUsedFlushMs: options.lastUsedFlushMs,
     // Background workers at test speed: calls and webhooks settle in well under a second.
     background: { ...FAST_BACKGROUND, ...options.background },
   });
