@@ -1,6 +1,5 @@
 import { BrowserRouter, Navigate, Outlet, Route, Routes, useLocation } from 'react-router';
 import { BrandProvider } from './brand/brand';
-import { DataProvider } from './data/data';
 import { AccountPage } from './features/account/AccountPage';
 import { LoginPage } from './features/auth/LoginPage';
 import { SignupPage } from './features/auth/SignupPage';
@@ -10,6 +9,7 @@ import { NotFoundPage } from './features/NotFoundPage';
 import { OverviewPage } from './features/overview/OverviewPage';
 import { AppShell } from './layout/AppShell';
 import { SessionProvider, useSession } from './session/session';
+import { DataProvider } from './state/data';
 import { Spinner } from './ui/Spinner';
 import { ToastProvider } from './ui/Toast';
 

@@ -3,9 +3,9 @@ import userEvent from '@testing-library/user-event';
 import { MemoryRouter } from 'react-router';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Business } from '../src/api/types';
-import { DataProvider } from '../src/data/data';
 import { BusinessesPage } from '../src/features/businesses/BusinessesPage';
 import { BusinessSwitcher } from '../src/layout/BusinessSwitcher';
+import { DataProvider } from '../src/state/data';
 import { ToastProvider } from '../src/ui/Toast';
 
 const AT = '2026-11-28T10:00:00.000Z';

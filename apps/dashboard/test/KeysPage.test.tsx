@@ -3,8 +3,8 @@ import userEvent from '@testing-library/user-event';
 import { MemoryRouter } from 'react-router';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ApiKey, Business } from '../src/api/types';
-import { DataProvider } from '../src/data/data';
 import { KeysPage } from '../src/features/keys/KeysPage';
+import { DataProvider } from '../src/state/data';
 import { ToastProvider } from '../src/ui/Toast';
 
 const SECRET = 'iqra_sk_4f9QeLw1ZkP0x7sVbN2cT8yRu3mJh6Ad0Kx2aB';

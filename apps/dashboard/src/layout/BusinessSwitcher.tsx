@@ -1,5 +1,5 @@
 import { useEffect, useId } from 'react';
-import { useData } from '../data/data';
+import { useData } from '../state/data';
 import { ButtonLink } from '../ui/Button';
 import { Icon } from '../ui/Icon';
 

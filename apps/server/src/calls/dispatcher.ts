@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Kysely } from 'kysely';
+import { Ticker } from '../background/ticker.js';
 import type { Engine } from '../db/connect.js';
 import type { Database, ProviderName } from '../db/schema.js';
 import { type Handoff, ProviderError, type TelephonyProvider } from '../telephony/provider.js';
@@ -42,46 +43,33 @@ export class CallDispatcher {
   readonly workerId = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   private readonly held = new Map<string, AbortController>();
   private readonly running = new Set<Promise<void>>();
-  private timer: NodeJS.Timeout | undefined;
-  private ticking: Promise<void> | undefined;
-  private again = false;
-  private stopped = true;
+  private readonly ticker: Ticker;
   private lastRenewal = 0;
   private lastMaintenance = 0;
 
-  constructor(private readonly o: DispatcherOptions) {}
+  constructor(private readonly o: DispatcherOptions) {
+    this.ticker = new Ticker(() => this.tick(), o.pollMs);
+  }
+
+  private get stopped(): boolean {
+    return this.ticker.isStopped;
+  }
 
   async start(): Promise<void> {
     if (!this.stopped) return;
-    this.stopped = false;
     if (this.o.engine === 'sqlite') await takeOverLeases(this.o.db, this.workerId);
-    this.timer = setInterval(() => this.wake(), this.o.pollMs);
-    this.timer.unref();
-    this.wake();
+    this.ticker.start();
   }
 
   /** Looks for work now (after a call was accepted) instead of at the next poll. */
   wake(): void {
-    if (this.stopped) return;
-    if (this.ticking) {
-      this.again = true;
-      return;
-    }
-    this.ticking = this.tick().finally(() => {
-      this.ticking = undefined;
-      if (this.again) {
-        this.again = false;
-        this.wake();
-      }
-    });
+    this.ticker.wake();
   }
 
   /** Stops claiming, lets go of every call it holds (due at once for another worker), waits. */
   async stop(): Promise<void> {
     if (this.stopped) return;
-    this.stopped = true;
-    clearInterval(this.timer);
-    await this.ticking;
+    await this.ticker.stop();
     const ids = [...this.held.keys()];
     for (const controller of this.held.values()) controller.abort(new Error('dispatcher stopped'));
     await Promise.allSettled(this.running);

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { Webhook } from 'standardwebhooks';
+import { Ticker } from '../background/ticker.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import type { Engine } from '../db/connect.js';
 import type { Database } from '../db/schema.js';
@@ -39,42 +40,27 @@ export function retryDelayMs(attempts: number, baseMs: number, random = Math.ran
  */
 export class WebhookDeliverer {
   private readonly inFlight = new Set<Promise<void>>();
-  private timer: NodeJS.Timeout | undefined;
-  private ticking: Promise<void> | undefined;
-  private again = false;
-  private stopped = true;
+  private readonly ticker: Ticker;
 
-  constructor(private readonly o: DelivererOptions) {}
+  constructor(private readonly o: DelivererOptions) {
+    this.ticker = new Ticker(() => this.tick(), o.pollMs);
+  }
+
+  private get stopped(): boolean {
+    return this.ticker.isStopped;
+  }
 
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    this.timer = setInterval(() => this.wake(), this.o.pollMs);
-    this.timer.unref();
-    this.wake();
+    this.ticker.start();
   }
 
   /** Looks for due deliveries now (after events were committed). */
   wake(): void {
-    if (this.stopped) return;
-    if (this.ticking) {
-      this.again = true;
-      return;
-    }
-    this.ticking = this.tick().finally(() => {
-      this.ticking = undefined;
-      if (this.again) {
-        this.again = false;
-        this.wake();
-      }
-    });
+    this.ticker.wake();
   }
 
   async stop(): Promise<void> {
-    if (this.stopped) return;
-    this.stopped = true;
-    clearInterval(this.timer);
-    await this.ticking;
+    await this.ticker.stop();
     await Promise.allSettled(this.inFlight);
   }
 

@@ -1,7 +1,7 @@
 import { type FormEvent, useRef, useState } from 'react';
 import { ApiProblem, messageOf } from '../../api/client';
 import type { Business, CreateApiKeyBody } from '../../api/types';
-import type { LoadStatus } from '../../data/collection';
+import type { LoadStatus } from '../../state/collection';
 import { Button } from '../../ui/Button';
 import { Callout } from '../../ui/Callout';
 import { Dialog } from '../../ui/Dialog';

@@ -1,7 +1,7 @@
 import { useId, useState } from 'react';
 import { messageOf } from '../../api/client';
 import type { Business } from '../../api/types';
-import type { LoadStatus } from '../../data/collection';
+import type { LoadStatus } from '../../state/collection';
 import { Badge } from '../../ui/Badge';
 import { Button } from '../../ui/Button';
 import { Callout } from '../../ui/Callout';

@@ -1,10 +1,10 @@
 import { useEffect } from 'react';
 import { Link } from 'react-router';
 import { usePageTitle } from '../../brand/brand';
-import { useData } from '../../data/data';
 import { PageHeader } from '../../layout/PageHeader';
 import { formatDate } from '../../lib/format';
 import { useUser } from '../../session/session';
+import { useData } from '../../state/data';
 import { Badge } from '../../ui/Badge';
 import { ButtonLink } from '../../ui/Button';
 import { Callout } from '../../ui/Callout';
