@@ -64,17 +64,7 @@ export async function claimQueuedCalls(db: Db, o: ClaimOptions): Promise<CallRow
           .limit(room),
         o.engine,
       );
-      if (ids.length === 0) return [];
-      return trx
-        .updateTable('calls')
-        .set({ claimed_by: o.workerId, lease_until: o.leaseUntil })
-        .where(
-          'id',
-          'in',
-          ids.map((r) => r.id),
-        )
-        .returningAll()
-        .execute();
+      return takeLease(trx, ids, o);
     });
     claimed.push(...rows);
   }
@@ -100,18 +90,27 @@ export async function claimStalledCalls(
         .limit(o.limit),
       o.engine,
     );
-    if (ids.length === 0) return [];
-    return trx
-      .updateTable('calls')
-      .set({ claimed_by: o.workerId, lease_until: o.leaseUntil })
-      .where(
-        'id',
-        'in',
-        ids.map((r) => r.id),
-      )
-      .returningAll()
-      .execute();
+    return takeLease(trx, ids, o);
   });
+}
+
+/** Marks the locked calls as this worker's until `leaseUntil`. */
+async function takeLease(
+  trx: Db,
+  ids: { id: string }[],
+  o: Pick<ClaimOptions, 'workerId' | 'leaseUntil'>,
+): Promise<CallRow[]> {
+  if (ids.length === 0) return [];
+  return trx
+    .updateTable('calls')
+    .set({ claimed_by: o.workerId, lease_until: o.leaseUntil })
+    .where(
+      'id',
+      'in',
+      ids.map((r) => r.id),
+    )
+    .returningAll()
+    .execute();
 }
 
 /** Renews the lease of calls this worker holds; returns the ids it still holds. */
