@@ -268,6 +268,44 @@ describe('concurrency and credit', () => {
     );
   });
 
+  it('holds the queued calls of a disabled business until it is enabled again', async () => {
+    const quick = await startTestApp({
+      config: { simulatorTimeScale: 0.05, callConcurrencyPerBusiness: 2 },
+    });
+    try {
+      const s = await signUp(quick.app);
+      const biz = await createBusiness(quick.app, s, 'Paused');
+      const agent = await createAgent(quick.app, { session: s }, biz);
+      const ids: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const body = { agentId: agent, to: '+15005550002', variables: { patient: 'A' } };
+        ids.push((await placeCall(quick.app, { session: s }, biz, body)).id);
+      }
+      const patch = {
+        method: 'PATCH' as const,
+        url: `/api/v1/businesses/${biz}`,
+        as: { session: s },
+      };
+      await call(quick.app, { ...patch, body: { disabled: true } });
+      const statusOf = async (id: string) =>
+        (
+          await quick.store.db
+            .selectFrom('calls')
+            .select('status')
+            .where('id', '=', id)
+            .executeTakeFirstOrThrow()
+        ).status;
+      // The two ringing calls end (no answer); the queued one stays queued while disabled.
+      await waitFor(async () => ((await statusOf(ids[1]!)) === 'no_answer' ? true : undefined));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await statusOf(ids[2]!)).toBe('queued');
+      await call(quick.app, { ...patch, body: { disabled: false } });
+      await waitFor(async () => ((await statusOf(ids[2]!)) === 'no_answer' ? true : undefined));
+    } finally {
+      await quick.close();
+    }
+  });
+
   it('answers 402 when the credit is exhausted', async () => {
     await t.store.db
       .updateTable('billing_accounts')

@@ -33,8 +33,11 @@ const inFlight = (now: string) =>
 export async function claimQueuedCalls(db: Db, o: ClaimOptions): Promise<CallRow[]> {
   const businesses = await db
     .selectFrom('calls as c')
+    .innerJoin('businesses as b', 'b.id', 'c.business_id')
     .select('c.business_id')
     .where('c.status', '=', 'queued')
+    // A disabled business's queued calls wait, and go out if it is enabled again.
+    .where('b.disabled', '=', 0)
     .where(leaseFree(o.now))
     .groupBy('c.business_id')
     .orderBy(sql`min(c.id)`)
