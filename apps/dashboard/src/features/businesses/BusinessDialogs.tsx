@@ -199,8 +199,8 @@ export function DisableBusinessDialog({
     >
       <p className="text">
         Every API request for this business will be refused with{' '}
-        <strong>403 This business is disabled</strong>. Nothing is deleted; you can enable it again
-        at any time.
+        <strong>403 This business is disabled</strong>, and its queued calls wait. Nothing is
+        deleted; you can enable it again at any time.
       </p>
     </ConfirmDialog>
   );
