@@ -2,44 +2,55 @@ import { randomUUID } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify from 'fastify';
-import { Redis } from 'ioredis';
 import type { DestinationStream } from 'pino';
+import { registerAgentRoutes } from './agents/routes.js';
 import { registerGuard } from './auth/guard.js';
-import { keyHasher } from './auth/key-format.js';
-import { KeyVerifier } from './auth/key-verifier.js';
-import { LastUsedRecorder } from './auth/last-used.js';
-import {
-  type CounterStore,
-  memoryCounters,
-  RequestBudgets,
-  redisCounters,
-  Throttle,
-} from './auth/rate-limit.js';
 import { registerAuthRoutes } from './auth/routes.js';
-import { SessionTokens } from './auth/session-tokens.js';
-import { findSession } from './auth/sessions-repo.js';
-import { BusinessDirectory } from './businesses/directory.js';
-import { findBusinessById } from './businesses/repo.js';
+import { registerBillingRoutes } from './billing/routes.js';
 import { registerBusinessRoutes } from './businesses/routes.js';
-import { businessService } from './businesses/service.js';
-import { InvalidationFeed } from './cache/invalidation.js';
-import { relayInvalidations } from './cache/redis-relay.js';
-import { type BackgroundOptions, registerCallsFeature } from './calls/feature.js';
+import { registerCallRoutes } from './calls/routes.js';
+import { type BackgroundOptions, buildServices, type Services } from './compose.js';
 import type { Config } from './config.js';
+import { registerConversationRoutes } from './conversations/routes.js';
 import { registerDashboard } from './dashboard/static.js';
 import type { Store } from './db/connect.js';
 import { registerOpenApi } from './http/openapi.js';
-import { CursorCodec } from './http/pagination.js';
 import { registerProblemHandler } from './http/problem-handler.js';
 import type { App } from './http/types.js';
 import { registerValidation } from './http/validation.js';
-import { findKeyForVerification, recordLastUsed } from './keys/repo.js';
 import { registerKeyRoutes } from './keys/routes.js';
-import { keyService } from './keys/service.js';
 import { registerSystemRoutes } from './system/routes.js';
+import { registerTelephonyRoutes } from './telephony-settings/routes.js';
 import { registerUserRoutes } from './users/routes.js';
-import { userService } from './users/service.js';
+import { registerWebhookRoutes } from './webhooks/routes.js';
 import { registerWhitelabelRoutes } from './whitelabel/routes.js';
+
+export type { BackgroundOptions } from './compose.js';
+
+/**
+ * Every feature's routes, in one list: a new feature adds one line here and builds its service in
+ * `compose.ts`. Each registers only its own routes, with the narrow services it needs.
+ */
+const FEATURES: ((app: App, s: Services) => void)[] = [
+  (app, s) => registerSystemRoutes(app, { store: s.store }),
+  (app, s) =>
+    registerAuthRoutes(app, {
+      db: s.store.db,
+      users: s.users,
+      sessionTokens: s.sessionTokens,
+      throttles: s.throttles,
+    }),
+  (app, s) => registerUserRoutes(app, { users: s.users }),
+  (app, s) => registerWhitelabelRoutes(app, { whitelabel: s.whitelabel }),
+  (app, s) => registerKeyRoutes(app, { keys: s.keys }),
+  (app, s) => registerBusinessRoutes(app, { businesses: s.businesses }),
+  (app, s) => registerAgentRoutes(app, { agents: s.agents }),
+  (app, s) => registerCallRoutes(app, { calls: s.calls, twilioStatus: s.twilioStatus }),
+  (app, s) => registerConversationRoutes(app, { conversations: s.conversations }),
+  (app, s) => registerTelephonyRoutes(app, { telephony: s.telephony }),
+  (app, s) => registerWebhookRoutes(app, { webhooks: s.webhooks }),
+  (app, s) => registerBillingRoutes(app, { billing: s.billing }),
+];
 
 export interface AppDeps {
   config: Config;
@@ -59,7 +70,6 @@ const KEY_IN_TEXT = /iqra_sk_[0-9A-Za-z]*/g;
 /** Builds the whole server without listening: `main` listens, tests use `inject`. */
 export async function buildApp(deps: AppDeps): Promise<App> {
   const { config, store } = deps;
-  const db = store.db;
 
   const app = Fastify({
     logger: {
@@ -95,102 +105,30 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerProblemHandler(app);
   await app.register(fastifyCookie);
 
-  const redis = config.redisUrl
-    ? new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 })
-    : undefined;
-  redis?.on('error', (error) => app.log.warn({ err: error }, 'redis error'));
-  const counters: CounterStore = redis ? redisCounters(redis) : memoryCounters();
-
-  const onBackgroundError = (error: unknown) =>
-    app.log.error({ err: error }, 'background task failed');
-  const invalidations = new InvalidationFeed(db, {
-    intervalMs: deps.invalidationPollMs ?? 1000,
-    onError: onBackgroundError,
-  });
-  const publish = invalidations.publish.bind(invalidations);
-  const hash = keyHasher(config.pepper);
-  const keyVerifier = new KeyVerifier({ hash, findByHash: (h) => findKeyForVerification(db, h) });
-  const businessDirectory = new BusinessDirectory((id) => findBusinessById(db, id));
-  invalidations.subscribe((i) => keyVerifier.invalidate(i));
-  invalidations.subscribe((i) => businessDirectory.invalidate(i));
-  const relay = redis ? relayInvalidations(invalidations, redis, onBackgroundError) : undefined;
-  const lastUsed = new LastUsedRecorder((uses) => recordLastUsed(db, uses), {
-    intervalMs: deps.lastUsedFlushMs ?? 5000,
-    onError: onBackgroundError,
-  });
-  const sessionTokens = new SessionTokens(config.sessionSecret);
-  const cursors = new CursorCodec(config.sessionSecret);
-
-  registerGuard(app, {
-    keys: keyVerifier,
-    businesses: businessDirectory,
-    findSession: (id) => findSession(db, id),
-    sessionTokens,
-    budgets: new RequestBudgets(counters),
-    authFailures: new Throttle(counters, {
-      prefix: 'authfail',
-      points: config.authFailuresPerMinute,
-      durationSeconds: 60,
-    }),
-    lastUsed,
-    defaultRateLimit: config.rateLimitPerMinute,
-  });
-  await registerOpenApi(app);
-
-  const users = userService({ db, publish });
-  registerSystemRoutes(app, { store });
-  registerAuthRoutes(app, {
-    db,
-    users,
-    sessionTokens,
-    throttles: {
-      loginByEmail: new Throttle(counters, {
-        prefix: 'login:email',
-        points: config.loginFailuresPerEmail,
-        durationSeconds: 900,
-      }),
-      loginByIp: new Throttle(counters, {
-        prefix: 'login:ip',
-        points: config.loginFailuresPerIp,
-        durationSeconds: 900,
-      }),
-      signupByIp: new Throttle(counters, { prefix: 'signup:ip', points: 30, durationSeconds: 600 }),
-    },
-  });
-  registerUserRoutes(app, { users });
-  registerWhitelabelRoutes(app, { store });
-  registerKeyRoutes(app, {
-    keys: keyService({
-      db,
-      hash,
-      cursors,
-      lastUsed,
-      publish,
-      defaultRateLimit: config.rateLimitPerMinute,
-    }),
-  });
-  registerBusinessRoutes(app, { businesses: businessService({ db, cursors, publish }) });
-  const calls = registerCallsFeature(app, {
-    config,
-    store,
-    cursors,
+  const services = buildServices(config, store, {
+    connectRedis: true,
+    invalidationPollMs: deps.invalidationPollMs,
+    lastUsedFlushMs: deps.lastUsedFlushMs,
     background: deps.background,
     onError: (error, context) => app.log.error({ err: error, context }, 'background task failed'),
   });
+
+  registerGuard(app, {
+    keys: services.keyVerifier,
+    businesses: services.businessDirectory,
+    findSession: services.findSession,
+    sessionTokens: services.sessionTokens,
+    budgets: services.budgets,
+    authFailures: services.throttles.authFailures,
+    lastUsed: services.lastUsed,
+    defaultRateLimit: config.rateLimitPerMinute,
+  });
+  await registerOpenApi(app);
+  for (const register of FEATURES) register(app, services);
   // Last: its catch-all GET must not shadow any route above.
   await registerDashboard(app, config);
 
-  app.addHook('onReady', async () => {
-    invalidations.start();
-    lastUsed.start();
-    await calls.start();
-  });
-  app.addHook('onClose', async () => {
-    await calls.stop();
-    invalidations.stop();
-    await lastUsed.stop();
-    relay?.close();
-    redis?.disconnect();
-  });
+  app.addHook('onReady', () => services.start());
+  app.addHook('onClose', () => services.stop());
   return app;
 }

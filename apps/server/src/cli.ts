@@ -1,18 +1,13 @@
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { keyHasher } from './auth/key-format.js';
-import { billingService } from './billing/service.js';
 import { listBusinesses } from './businesses/repo.js';
-import { businessService } from './businesses/service.js';
+import { buildServices } from './compose.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { openStore, type Store } from './db/connect.js';
 import { migrateToLatest } from './db/migrations/index.js';
 import { ApiError } from './http/errors.js';
-import { CursorCodec } from './http/pagination.js';
 import { findApiKeyById, listApiKeys } from './keys/repo.js';
-import { keyService } from './keys/service.js';
-import { userService } from './users/service.js';
 
 const USAGE = `iqra — the Iqra server and its operator tools
 
@@ -109,20 +104,8 @@ async function operatorCommand(
   positionals: string[],
 ): Promise<void> {
   const db = store.db;
-  // Another process (the server) learns of changes through the invalidation table.
-  const publish = () => {};
-  const cursors = new CursorCodec(config.sessionSecret);
-  const users = userService({ db, publish });
-  const keys = keyService({
-    db,
-    hash: keyHasher(config.pepper),
-    cursors,
-    lastUsed: { merge: (_id, stored) => stored },
-    publish,
-    defaultRateLimit: config.rateLimitPerMinute,
-  });
-  const billing = () =>
-    billingService({ db, cursors, freeCreditMinutes: config.freeCreditMinutes });
+  // Nothing is started: the server learns of changes through the invalidation table.
+  const { users, keys, businesses, billing } = buildServices(config, store);
   const user = async () => {
     const ref = required(values.user, '--user');
     const found = await users.findByEmailOrId(ref);
@@ -161,7 +144,7 @@ async function operatorCommand(
     }
     case 'businesses create': {
       const owner = await user();
-      const row = await businessService({ db, cursors, publish }).create(
+      const row = await businesses.create(
         owner.id,
         { name: required(values.name, '--name') },
         'cli',
@@ -233,13 +216,13 @@ async function operatorCommand(
     case 'billing credit': {
       const target = await user();
       const minutes = positiveInteger(required(values.minutes, '--minutes'), '--minutes');
-      const balance = await billing().credit(target.id, minutes, 'cli');
+      const balance = await billing.credit(target.id, minutes, 'cli');
       print(String(balance));
       note(`Added ${minutes} minutes to ${target.id}; the balance is ${balance} minutes.`);
       return;
     }
     case 'billing show': {
-      const view = await billing().summary((await user()).id);
+      const view = await billing.summary((await user()).id);
       print(
         [
           view.plan,

@@ -1,8 +1,7 @@
-import type { Kysely, Selectable, Updateable } from 'kysely';
-import type { AgentsTable, Database } from '../db/schema.js';
+import type { Selectable, Updateable } from 'kysely';
+import type { AgentsTable, Db } from '../db/schema.js';
 
 export type AgentRow = Selectable<AgentsTable>;
-type Db = Kysely<Database>;
 
 export async function insertAgent(db: Db, row: AgentRow): Promise<void> {
   await db.insertInto('agents').values(row).execute();

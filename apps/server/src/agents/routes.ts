@@ -1,6 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { actorOf } from '../auth/principal.js';
-import { BusinessParams } from '../businesses/routes.js';
+import { BusinessParams, businessChildParams } from '../http/route-kit.js';
 import { idOf, NoContent, PageQuery, pageOf, Timestamp } from '../http/schemas.js';
 import type { App } from '../http/types.js';
 import type { AgentService } from './service.js';
@@ -71,10 +71,7 @@ export const UpdateAgentBody = Type.Object(
 );
 export type UpdateAgentRequest = Static<typeof UpdateAgentBody>;
 
-const AgentParams = Type.Object({
-  businessId: BusinessParams.properties.businessId,
-  agentId: Type.String({ maxLength: 64 }),
-});
+const AgentParams = businessChildParams('agentId');
 
 const tags = ['Agents'];
 

@@ -1,7 +1,4 @@
-import type { Kysely } from 'kysely';
-import type { Database, Flag } from '../db/schema.js';
-
-type Db = Kysely<Database>;
+import type { Db, Flag } from '../db/schema.js';
 
 export async function insertSession(
   db: Db,

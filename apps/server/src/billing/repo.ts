@@ -1,9 +1,8 @@
-import { type Kysely, type Selectable, sql } from 'kysely';
-import type { BillingAccountsTable, Database, UsageRecordsTable } from '../db/schema.js';
+import { type Selectable, sql } from 'kysely';
+import type { BillingAccountsTable, Db, UsageRecordsTable } from '../db/schema.js';
 
 export type BillingAccountRow = Selectable<BillingAccountsTable>;
 export type UsageRow = Selectable<UsageRecordsTable>;
-type Db = Kysely<Database>;
 
 /**
  * The account of a user, created with the free credit the first time anything needs it. Safe to

@@ -1,6 +1,6 @@
 import { type Static, Type } from 'typebox';
-import { stringEnum } from '../calls/schemas.js';
 import { isoTime } from '../conversations/service.js';
+import { stringEnum } from '../http/route-kit.js';
 import { idOf, PageQuery, pageOf, Timestamp } from '../http/schemas.js';
 import type { App } from '../http/types.js';
 import type { BillingService } from './service.js';

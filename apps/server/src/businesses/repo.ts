@@ -1,8 +1,7 @@
-import type { Kysely, Selectable } from 'kysely';
-import type { BusinessesTable, Database, Flag } from '../db/schema.js';
+import type { Selectable } from 'kysely';
+import type { BusinessesTable, Db, Flag } from '../db/schema.js';
 
 export type BusinessRow = Selectable<BusinessesTable>;
-type Db = Kysely<Database>;
 
 export async function insertBusiness(db: Db, row: BusinessRow): Promise<void> {
   await db.insertInto('businesses').values(row).execute();

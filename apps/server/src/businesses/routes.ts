@@ -1,5 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { actorOf } from '../auth/principal.js';
+import { BusinessParams } from '../http/route-kit.js';
 import { idOf, NoContent, PageQuery, pageOf, Timestamp } from '../http/schemas.js';
 import type { App } from '../http/types.js';
 import { type BusinessService, toBusinessView } from './service.js';
@@ -42,8 +43,6 @@ export const UpdateBusinessBody = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 export type UpdateBusinessRequest = Static<typeof UpdateBusinessBody>;
-
-export const BusinessParams = Type.Object({ businessId: Type.String({ maxLength: 64 }) });
 
 const tags = ['Businesses'];
 

@@ -1,9 +1,7 @@
-import { type Kysely, sql } from 'kysely';
+import { sql } from 'kysely';
 import type { Engine } from '../db/connect.js';
-import type { Database } from '../db/schema.js';
+import type { Db } from '../db/schema.js';
 import type { CallRow } from './views.js';
-
-type Db = Kysely<Database>;
 
 export interface ClaimOptions {
   engine: Engine;

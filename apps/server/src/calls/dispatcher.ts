@@ -13,7 +13,7 @@ import {
   takeOverLeases,
 } from './claim.js';
 import type { CallLifecycle } from './lifecycle.js';
-import type { CallRow } from './views.js';
+import { type CallRow, toDialRequest } from './views.js';
 
 export interface DispatcherOptions {
   db: Kysely<Database>;
@@ -163,7 +163,7 @@ export class CallDispatcher {
     }
     try {
       return await this.o.providers[call.provider].place(
-        dialing,
+        toDialRequest(dialing),
         this.o.lifecycle.sinkFor(call.id),
         signal,
       );
@@ -182,7 +182,7 @@ export class CallDispatcher {
     }
     try {
       return await this.o.providers[call.provider].resume(
-        call,
+        toDialRequest(call),
         this.o.lifecycle.sinkFor(call.id),
         signal,
       );

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { Kysely, Selectable } from 'kysely';
-import type { Database, IdempotencyKeysTable } from '../db/schema.js';
+import type { Selectable } from 'kysely';
+import type { Db, IdempotencyKeysTable } from '../db/schema.js';
 
 export type IdempotencyRow = Selectable<IdempotencyKeysTable>;
-type Db = Kysely<Database>;
 
 /** How long a key stands for its first request. */
 export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;

@@ -3,31 +3,10 @@ import { changeCredit, ensureBillingAccount, insertUsage } from '../billing/repo
 import { appendMessages, updateConversation } from '../conversations/repo.js';
 import { toConversationSummary } from '../conversations/views.js';
 import type { CallStatus, Database } from '../db/schema.js';
+import type { CallOutcome, CallSink } from '../telephony/provider.js';
 import { recordEvent } from '../webhooks/outbox.js';
 import { findCallById, setProviderCallId, transitionCall } from './repo.js';
 import { ACTIVE_STATUSES, type CallRow, type FinalStatus, toCallView } from './views.js';
-
-/** How a call ended, as the provider reports it. */
-export interface CallOutcome {
-  status: FinalStatus;
-  endedReason: string;
-  endedAt: Date;
-  /** When the callee picked up; absent for calls never answered. */
-  answeredAt?: Date;
-  durationSeconds: number;
-  /** Transcript lines to append, in order. */
-  messages: { role: 'agent' | 'user' | 'system'; text: string; at: Date }[];
-}
-
-/** What a provider reports back while it runs a call. Every method is safe to call twice. */
-export interface CallSink {
-  /** Records the provider's id; resolves false when the call ended meanwhile (hang up there). */
-  placed(providerCallId: string): Promise<boolean>;
-  /** Resolves false when the call should not go on (it was canceled or ended elsewhere). */
-  answered(at: Date): Promise<boolean>;
-  /** Resolves false when the call had already reached a final status. */
-  ended(outcome: CallOutcome): Promise<boolean>;
-}
 
 export interface LifecycleDeps {
   db: Kysely<Database>;

@@ -1,8 +1,6 @@
-import type { Kysely, UpdateObject } from 'kysely';
-import type { CallStatus, Database } from '../db/schema.js';
+import type { UpdateObject } from 'kysely';
+import type { CallStatus, Database, Db } from '../db/schema.js';
 import type { CallRow } from './views.js';
-
-type Db = Kysely<Database>;
 
 export async function insertCall(db: Db, row: CallRow): Promise<void> {
   await db.insertInto('calls').values(row).execute();

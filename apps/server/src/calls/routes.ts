@@ -1,15 +1,16 @@
+import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { BusinessParams } from '../businesses/routes.js';
 import { problemResponse } from '../http/openapi.js';
+import { PhoneNumber } from '../http/phone-number.js';
+import { BusinessParams, businessChildParams } from '../http/route-kit.js';
 import { PageQuery, pageOf } from '../http/schemas.js';
 import type { App } from '../http/types.js';
-import { CallSchema, CallStatusSchema, CreateCallBody, PhoneNumber } from './schemas.js';
+import { TWILIO_STATUS_PATH } from '../telephony/twilio.js';
+import { CallSchema, CallStatusSchema, CreateCallBody } from './schemas.js';
 import type { CallService } from './service.js';
+import type { TwilioStatusService } from './twilio-status.js';
 
-const CallParams = Type.Object({
-  businessId: BusinessParams.properties.businessId,
-  callId: Type.String({ maxLength: 64 }),
-});
+const CallParams = businessChildParams('callId');
 
 const ListQuery = Type.Object({
   ...PageQuery,
@@ -31,8 +32,11 @@ const IdempotencyHeaders = Type.Object({
 
 const tags = ['Calls'];
 
-export function registerCallRoutes(app: App, deps: { calls: CallService }): void {
-  const { calls } = deps;
+export function registerCallRoutes(
+  app: App,
+  deps: { calls: CallService; twilioStatus: TwilioStatusService },
+): void {
+  const { calls, twilioStatus } = deps;
 
   app.get(
     '/api/v1/businesses/:businessId/calls',
@@ -113,4 +117,28 @@ export function registerCallRoutes(app: App, deps: { calls: CallService }): void
     },
     async (request) => calls.cancel(request.business, request.params.callId),
   );
+
+  // Twilio posts forms, which no /api/v1 route accepts: the parser lives in this scope only.
+  app.register(async (scope: FastifyInstance) => {
+    scope.addContentTypeParser(
+      'application/x-www-form-urlencoded',
+      { parseAs: 'string', bodyLimit: 16 * 1024 },
+      (_request, body, done) => {
+        done(null, Object.fromEntries(new URLSearchParams(body as string)));
+      },
+    );
+    scope.post<{ Params: { callId: string }; Body: Record<string, string> }>(
+      `${TWILIO_STATUS_PATH}/:callId`,
+      { config: { access: 'public' }, schema: { hide: true } },
+      async (request, reply) => {
+        const signature = request.headers['x-twilio-signature'];
+        await twilioStatus.report(
+          request.params.callId,
+          request.body ?? {},
+          typeof signature === 'string' ? signature : undefined,
+        );
+        return reply.code(204).send();
+      },
+    );
+  });
 }

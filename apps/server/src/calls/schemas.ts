@@ -1,12 +1,9 @@
 import { type Static, Type } from 'typebox';
 import type { CallStatus } from '../db/schema.js';
+import { PhoneNumber } from '../http/phone-number.js';
+import { stringEnum } from '../http/route-kit.js';
 import { idOf, NullableTimestamp, Timestamp } from '../http/schemas.js';
 import { CALL_STATUSES } from './views.js';
-
-/** A string enum that validates with a readable error ("must be one of: …"). */
-export function stringEnum<T extends string>(values: readonly T[], options: object = {}) {
-  return Type.Unsafe<T>({ type: 'string', enum: [...values], ...options });
-}
 
 export const CallStatusSchema = stringEnum<CallStatus>(CALL_STATUSES, {
   description:
@@ -15,13 +12,6 @@ export const CallStatusSchema = stringEnum<CallStatus>(CALL_STATUSES, {
 
 const Strings = (description: string, maxProperties: number) =>
   Type.Record(Type.String(), Type.String({ maxLength: 500 }), { maxProperties, description });
-
-export const PhoneNumber = Type.String({
-  minLength: 1,
-  maxLength: 32,
-  description: 'E.164: `+`, country code and number.',
-  examples: ['+15005550006'],
-});
 
 export const CallSchema = Type.Object(
   {

@@ -8,6 +8,7 @@ import { isUniqueViolation } from '../db/errors.js';
 import type { CallStatus, Database, ProviderName } from '../db/schema.js';
 import { ApiError } from '../http/errors.js';
 import { type CursorCodec, type Page, toPage } from '../http/pagination.js';
+import { checkPhoneNumber } from '../http/phone-number.js';
 import { isId, newId } from '../ids.js';
 import type { TelephonyProvider } from '../telephony/provider.js';
 import { SIMULATOR_FROM } from '../telephony/simulator.js';
@@ -20,7 +21,13 @@ import {
 } from './idempotency.js';
 import type { CallLifecycle } from './lifecycle.js';
 import { findCall, insertCall, listCalls } from './repo.js';
-import { type AgentSnapshot, type CallRow, type CallView, toCallView } from './views.js';
+import {
+  type AgentSnapshot,
+  type CallRow,
+  type CallView,
+  toCallView,
+  toDialRequest,
+} from './views.js';
 
 export interface CreateCallInput {
   agentId: string;
@@ -44,8 +51,6 @@ export interface CallServiceDeps {
   onAccepted: () => void;
   onError: (error: unknown, context: string) => void;
 }
-
-const E164 = /^\+[1-9][0-9]{1,14}$/;
 
 export type CallService = ReturnType<typeof callService>;
 
@@ -218,7 +223,7 @@ export function callService(deps: CallServiceDeps) {
       if (current.provider_call_id) {
         // The carrier may be ringing the callee already: hang up there too (best effort).
         await deps.providers[current.provider]
-          .cancel(current)
+          .cancel(toDialRequest(current))
           .catch((error) => deps.onError(error, `cancel call ${callId} at the provider`));
       }
       deps.onAccepted();
@@ -234,17 +239,6 @@ function notCancelable(status: CallStatus): ApiError {
       ? 'The call was already answered; it can no longer be canceled.'
       : `The call already ended (status: ${status}); it can no longer be canceled.`,
   );
-}
-
-export function checkPhoneNumber(value: string, path: string): string {
-  const number = value.trim();
-  if (!E164.test(number)) {
-    throw ApiError.invalidField(
-      path,
-      'must be a phone number in E.164 format: + then country code and number, digits only, such as +15005550006',
-    );
-  }
-  return number;
 }
 
 /** Every variable the agent uses must have a value; a 400 names the first one missing. */

@@ -1,5 +1,8 @@
 import type { Selectable } from 'kysely';
 import type { CallStatus, CallsTable, ProviderName } from '../db/schema.js';
+import type { AgentSnapshot, DialRequest } from '../telephony/provider.js';
+
+export type { AgentSnapshot, FinalStatus } from '../telephony/provider.js';
 
 export type CallRow = Selectable<CallsTable>;
 
@@ -15,18 +18,6 @@ export const CALL_STATUSES: readonly CallStatus[] = [
 ];
 /** Statuses a call can still leave. */
 export const ACTIVE_STATUSES: readonly CallStatus[] = ['queued', 'ringing', 'in_progress'];
-export type FinalStatus = Exclude<CallStatus, 'queued' | 'ringing' | 'in_progress'>;
-
-/** What the provider is asked to play: the agent as it was when the call was accepted. */
-export interface AgentSnapshot {
-  name: string;
-  language: string;
-  voice: string;
-  /** The greeting with the call's variables filled in. */
-  greeting: string;
-  instructions: string;
-  businessName: string;
-}
 
 export interface CallView {
   id: string;
@@ -68,6 +59,16 @@ export function toCallView(row: CallRow): CallView {
   };
 }
 
-export function snapshotOf(row: CallRow): AgentSnapshot {
-  return JSON.parse(row.agent_snapshot) as AgentSnapshot;
+/** The call as its carrier sees it. */
+export function toDialRequest(row: CallRow): DialRequest {
+  return {
+    callId: row.id,
+    businessId: row.business_id,
+    to: row.to_number,
+    from: row.from_number,
+    agent: JSON.parse(row.agent_snapshot) as AgentSnapshot,
+    dialedAt: row.dialed_at ?? row.created_at,
+    providerCallId: row.provider_call_id,
+    answeredAt: row.answered_at,
+  };
 }

@@ -1,8 +1,6 @@
-import type { Kysely, Updateable } from 'kysely';
-import type { CallStatus, ConversationsTable, Database } from '../db/schema.js';
+import type { Updateable } from 'kysely';
+import type { CallStatus, ConversationsTable, Db } from '../db/schema.js';
 import type { ConversationRow, MessageRow } from './views.js';
-
-type Db = Kysely<Database>;
 
 export async function insertConversation(db: Db, row: ConversationRow): Promise<void> {
   await db.insertInto('conversations').values(row).execute();

@@ -1,6 +1,6 @@
 import { type Static, Type } from 'typebox';
-import { BusinessParams } from '../businesses/routes.js';
-import { CallStatusSchema, stringEnum } from '../calls/schemas.js';
+import { CallStatusSchema } from '../calls/schemas.js';
+import { BusinessParams, businessChildParams, stringEnum } from '../http/route-kit.js';
 import { idOf, NullableTimestamp, PageQuery, pageOf, Timestamp } from '../http/schemas.js';
 import type { App } from '../http/types.js';
 import type { ConversationService } from './service.js';
@@ -50,10 +50,7 @@ const ListQuery = Type.Object({
   startedBefore: Type.Optional(Time('Only conversations started before this time.')),
 });
 
-const ConversationParams = Type.Object({
-  businessId: BusinessParams.properties.businessId,
-  conversationId: Type.String({ maxLength: 64 }),
-});
+const ConversationParams = businessChildParams('conversationId');
 
 const tags = ['Conversations'];
 

@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { Generated, Kysely } from 'kysely';
 
 /**
  * Table types shared by both engines. Times are ISO-8601 UTC strings (text on SQLite,
@@ -283,3 +283,6 @@ export interface UsageRecordsTable {
   ended_at: string;
   created_at: string;
 }
+
+/** What every repository function takes first: the database, or a transaction on it. */
+export type Db = Kysely<Database>;

@@ -90,6 +90,8 @@ interface AjvError {
   instancePath: string;
   message?: string;
   params: Record<string, unknown>;
+  /** With ajv's `verbose`: the schema that failed, which may say in words what a pattern means. */
+  parentSchema?: { 'x-pattern-message'?: string };
 }
 
 function validationError(error: FastifyError): ApiError {
@@ -120,6 +122,8 @@ function fieldError(e: AjvError, part: string): FieldError {
       e.params.error === 'mapping'
         ? `has an unknown value ${JSON.stringify(e.params.tagValue)}`
         : 'is required and must be a string';
+  } else if (e.keyword === 'pattern' && e.parentSchema?.['x-pattern-message']) {
+    message = e.parentSchema['x-pattern-message'];
   } else if (e.keyword === 'enum' && Array.isArray(e.params.allowedValues)) {
     message = `must be one of: ${e.params.allowedValues.join(', ')}`;
   }

@@ -7,6 +7,8 @@ const shared: Options = {
   strict: false,
   useDefaults: true,
   discriminator: true,
+  // Failed schemas ride along on errors, so a pattern can be explained in words (x-pattern-message).
+  verbose: true,
 };
 
 /**

@@ -1,8 +1,7 @@
-import type { Kysely, Selectable } from 'kysely';
-import type { ApiKeysTable, Database, Flag } from '../db/schema.js';
+import type { Selectable } from 'kysely';
+import type { ApiKeysTable, Db, Flag } from '../db/schema.js';
 
 export type ApiKeyRow = Selectable<ApiKeysTable>;
-type Db = Kysely<Database>;
 
 export async function insertApiKey(db: Db, row: ApiKeyRow, businessIds: string[]): Promise<void> {
   await db.insertInto('api_keys').values(row).execute();

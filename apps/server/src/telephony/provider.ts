@@ -1,6 +1,58 @@
-import type { CallSink } from '../calls/lifecycle.js';
-import type { CallRow } from '../calls/views.js';
-import type { ProviderName } from '../db/schema.js';
+import type { CallStatus, ProviderName } from '../db/schema.js';
+
+/**
+ * The carrier boundary. Telephony knows nothing of how calls are stored: the calls feature hands a
+ * provider a `DialRequest` and a `CallSink` it implements, and the provider reports back through it.
+ */
+
+export type FinalStatus = Exclude<CallStatus, 'queued' | 'ringing' | 'in_progress'>;
+
+/** What the provider is asked to play: the agent as it was when the call was accepted. */
+export interface AgentSnapshot {
+  name: string;
+  language: string;
+  voice: string;
+  /** The greeting with the call's variables filled in. */
+  greeting: string;
+  instructions: string;
+  businessName: string;
+}
+
+/** One call, as a carrier needs to see it. */
+export interface DialRequest {
+  callId: string;
+  businessId: string;
+  to: string;
+  from: string;
+  agent: AgentSnapshot;
+  /** When the intent to dial was recorded (the simulator's clock starts there). */
+  dialedAt: string;
+  /** The carrier's own id, once it reported one. */
+  providerCallId: string | null;
+  answeredAt: string | null;
+}
+
+/** How a call ended, as the provider reports it. */
+export interface CallOutcome {
+  status: FinalStatus;
+  endedReason: string;
+  endedAt: Date;
+  /** When the callee picked up; absent for calls never answered. */
+  answeredAt?: Date;
+  durationSeconds: number;
+  /** Transcript lines to append, in order. */
+  messages: { role: 'agent' | 'user' | 'system'; text: string; at: Date }[];
+}
+
+/** What a provider reports back while it runs a call. Every method is safe to call twice. */
+export interface CallSink {
+  /** Records the provider's id; resolves false when the call ended meanwhile (hang up there). */
+  placed(providerCallId: string): Promise<boolean>;
+  /** Resolves false when the call should not go on (it was canceled or ended elsewhere). */
+  answered(at: Date): Promise<boolean>;
+  /** Resolves false when the call had already reached a final status. */
+  ended(outcome: CallOutcome): Promise<boolean>;
+}
 
 /** The provider no longer needs this process to hold the call; ask it again after a while. */
 export interface Handoff {
@@ -19,11 +71,11 @@ export interface TelephonyProvider {
    * `Handoff` when the provider reports the rest on its own (Twilio's status callbacks).
    * Rejects with `ProviderError` when the provider refused the call.
    */
-  place(call: CallRow, sink: CallSink, signal: AbortSignal): Promise<Handoff | undefined>;
+  place(call: DialRequest, sink: CallSink, signal: AbortSignal): Promise<Handoff | undefined>;
   /** Picks up a call that may already have been placed, by this process or a dead one. */
-  resume(call: CallRow, sink: CallSink, signal: AbortSignal): Promise<Handoff | undefined>;
+  resume(call: DialRequest, sink: CallSink, signal: AbortSignal): Promise<Handoff | undefined>;
   /** Hangs up a call that was not answered yet; best effort. */
-  cancel(call: CallRow): Promise<void>;
+  cancel(call: DialRequest): Promise<void>;
 }
 
 /** The provider refused or could not be asked; the message is safe to log, never a secret. */

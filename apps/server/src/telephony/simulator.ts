@@ -1,6 +1,13 @@
-import type { CallOutcome, CallSink } from '../calls/lifecycle.js';
-import { type AgentSnapshot, type CallRow, type FinalStatus, snapshotOf } from '../calls/views.js';
-import { type Handoff, sleepUntil, type TelephonyProvider } from './provider.js';
+import {
+  type AgentSnapshot,
+  type CallOutcome,
+  type CallSink,
+  type DialRequest,
+  type FinalStatus,
+  type Handoff,
+  sleepUntil,
+  type TelephonyProvider,
+} from './provider.js';
 
 /**
  * Twilio-style magic numbers. Any other number behaves like a callee who picks up, the way most
@@ -97,13 +104,13 @@ export function planCall(to: string, agent: AgentSnapshot): SimulatedCall {
 
 /**
  * The sandbox carrier. Real clock times are the nominal ones multiplied by `timeScale`, counted
- * from when the call was dialled (`dialed_at`); `durationSeconds` stays nominal so billing is
+ * from when the call was dialled (`dialedAt`); `durationSeconds` stays nominal so billing is
  * the same at any scale.
  */
 export function simulatorProvider(options: { timeScale: number }): TelephonyProvider {
-  async function run(call: CallRow, sink: CallSink, signal: AbortSignal): Promise<undefined> {
-    const plan = planCall(call.to_number, snapshotOf(call));
-    const dialedAt = Date.parse(call.dialed_at ?? call.created_at);
+  async function run(call: DialRequest, sink: CallSink, signal: AbortSignal): Promise<undefined> {
+    const plan = planCall(call.to, call.agent);
+    const dialedAt = Date.parse(call.dialedAt);
     const clock = (ms: number) => dialedAt + ms * options.timeScale;
 
     let answeredAt: Date | undefined;

@@ -1,9 +1,20 @@
 import type TwilioSdk from 'twilio';
 import type RequestClient from 'twilio/lib/base/RequestClient.js';
-import type { CallOutcome, CallSink } from '../calls/lifecycle.js';
-import { type CallRow, snapshotOf } from '../calls/views.js';
-import { type Handoff, ProviderError, type TelephonyProvider } from './provider.js';
-import type { TwilioCredentials } from './service.js';
+import {
+  type CallOutcome,
+  type CallSink,
+  type DialRequest,
+  type Handoff,
+  ProviderError,
+  type TelephonyProvider,
+} from './provider.js';
+
+/** A business's Twilio account, opened from its sealed settings. */
+export interface TwilioCredentials {
+  accountSid: string;
+  authToken: string;
+  fromNumber: string;
+}
 
 type Twilio = typeof TwilioSdk;
 let sdk: Promise<Twilio> | undefined;
@@ -46,7 +57,7 @@ const NOT_ANSWERED: Record<string, [CallOutcome['status'], string, string]> = {
  * plays the agent's greeting (TwiML `<Say>`), so that is the transcript it leaves.
  */
 export async function applyTwilioReport(
-  call: CallRow,
+  call: DialRequest,
   sink: CallSink,
   report: TwilioReport,
 ): Promise<boolean> {
@@ -57,8 +68,8 @@ export async function applyTwilioReport(
   }
   if (report.status === 'completed') {
     const duration = report.durationSeconds ?? 0;
-    const answeredAt = call.answered_at
-      ? new Date(call.answered_at)
+    const answeredAt = call.answeredAt
+      ? new Date(call.answeredAt)
       : new Date(at.getTime() - duration * 1000);
     await sink.ended({
       status: 'completed',
@@ -67,7 +78,7 @@ export async function applyTwilioReport(
       answeredAt,
       durationSeconds: duration,
       messages: [
-        { role: 'agent', text: snapshotOf(call).greeting, at: answeredAt },
+        { role: 'agent', text: call.agent.greeting, at: answeredAt },
         { role: 'system', text: 'The call ended.', at },
       ],
     });
@@ -109,20 +120,19 @@ export function twilioProvider(deps: TwilioProviderDeps): TelephonyProvider {
     name: 'twilio',
 
     async place(call, sink): Promise<Handoff | undefined> {
-      const client = await clientFor(call.business_id);
+      const client = await clientFor(call.businessId);
       const twilio = await loadTwilio();
-      const snapshot = snapshotOf(call);
       const twiml = new twilio.twiml.VoiceResponse();
-      twiml.say(snapshot.greeting);
+      twiml.say(call.agent.greeting);
       twiml.pause({ length: 1 });
       twiml.hangup();
       let created: { sid: string; status: string };
       try {
         created = await client.calls.create({
-          to: call.to_number,
-          from: call.from_number,
+          to: call.to,
+          from: call.from,
           twiml: twiml.toString(),
-          statusCallback: `${deps.publicUrl}${TWILIO_STATUS_PATH}/${call.id}`,
+          statusCallback: `${deps.publicUrl}${TWILIO_STATUS_PATH}/${call.callId}`,
           statusCallbackMethod: 'POST',
           statusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'],
           timeout: 30,
@@ -146,7 +156,7 @@ export function twilioProvider(deps: TwilioProviderDeps): TelephonyProvider {
     },
 
     async resume(call, sink): Promise<Handoff | undefined> {
-      if (!call.provider_call_id) {
+      if (!call.providerCallId) {
         // The process died between recording the intent and hearing back from Twilio: the call
         // may or may not exist there. Dialling again could ring the callee twice, so it ends.
         const at = new Date();
@@ -159,8 +169,8 @@ export function twilioProvider(deps: TwilioProviderDeps): TelephonyProvider {
         });
         return undefined;
       }
-      const client = await clientFor(call.business_id);
-      const fetched = await client.calls(call.provider_call_id).fetch();
+      const client = await clientFor(call.businessId);
+      const fetched = await client.calls(call.providerCallId).fetch();
       const ended = await applyTwilioReport(call, sink, {
         status: fetched.status,
         durationSeconds: Number(fetched.duration ?? 0) || 0,
@@ -170,9 +180,9 @@ export function twilioProvider(deps: TwilioProviderDeps): TelephonyProvider {
     },
 
     async cancel(call) {
-      if (!call.provider_call_id) return;
-      const client = await clientFor(call.business_id);
-      await client.calls(call.provider_call_id).update({ status: 'canceled' });
+      if (!call.providerCallId) return;
+      const client = await clientFor(call.businessId);
+      await client.calls(call.providerCallId).update({ status: 'canceled' });
     },
   };
 }

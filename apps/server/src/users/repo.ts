@@ -1,8 +1,7 @@
-import type { Kysely, Selectable } from 'kysely';
-import type { Database, Flag, UsersTable } from '../db/schema.js';
+import type { Selectable } from 'kysely';
+import type { Db, Flag, UsersTable } from '../db/schema.js';
 
 export type UserRow = Selectable<UsersTable>;
-type Db = Kysely<Database>;
 
 export async function insertUser(db: Db, row: UserRow): Promise<void> {
   await db.insertInto('users').values(row).execute();

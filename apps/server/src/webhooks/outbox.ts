@@ -1,5 +1,4 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema.js';
+import type { Db } from '../db/schema.js';
 import { newId } from '../ids.js';
 
 export const EVENT_TYPES = [
@@ -11,8 +10,6 @@ export const EVENT_TYPES = [
   'conversation.ended',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
-
-type Db = Kysely<Database>;
 
 export interface OutboxEvent {
   businessId: string;

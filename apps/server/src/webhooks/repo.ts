@@ -1,7 +1,7 @@
-import { type Kysely, type Selectable, sql } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { Engine } from '../db/connect.js';
 import type {
-  Database,
+  Db,
   DeliveryStatus,
   WebhookDeliveriesTable,
   WebhookEndpointsTable,
@@ -9,7 +9,6 @@ import type {
 
 export type EndpointRow = Selectable<WebhookEndpointsTable>;
 export type DeliveryRow = Selectable<WebhookDeliveriesTable>;
-type Db = Kysely<Database>;
 
 export async function insertEndpoint(db: Db, row: EndpointRow): Promise<void> {
   await db.insertInto('webhook_endpoints').values(row).execute();

@@ -1,8 +1,7 @@
 import { type Static, Type } from 'typebox';
 import { actorOf } from '../auth/principal.js';
-import { BusinessParams } from '../businesses/routes.js';
-import { stringEnum } from '../calls/schemas.js';
 import { problemResponse } from '../http/openapi.js';
+import { BusinessParams, businessChildParams, stringEnum } from '../http/route-kit.js';
 import {
   idOf,
   NoContent,
@@ -78,10 +77,7 @@ export const DeliverySchema = Type.Object(
   { title: 'WebhookDelivery' },
 );
 
-const WebhookParams = Type.Object({
-  businessId: BusinessParams.properties.businessId,
-  webhookId: Type.String({ maxLength: 64 }),
-});
+const WebhookParams = businessChildParams('webhookId');
 
 const tags = ['Webhooks'];
 

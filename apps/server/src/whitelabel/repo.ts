@@ -1,8 +1,7 @@
-import type { Kysely, Selectable } from 'kysely';
-import type { Database, WhitelabelSettingsTable } from '../db/schema.js';
+import type { Selectable } from 'kysely';
+import type { Db, WhitelabelSettingsTable } from '../db/schema.js';
 
 export type WhitelabelRow = Selectable<WhitelabelSettingsTable>;
-type Db = Kysely<Database>;
 
 export async function findWhitelabel(db: Db, userId: string): Promise<WhitelabelRow | undefined> {
   return db

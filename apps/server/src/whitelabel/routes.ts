@@ -1,17 +1,14 @@
-import { type Static, Type } from 'typebox';
-import { recordAudit } from '../audit/repo.js';
+import { type Static, type TSchema, Type } from 'typebox';
 import { actorOf } from '../auth/principal.js';
-import type { Store } from '../db/connect.js';
-import { ApiError } from '../http/errors.js';
+import { nameText } from '../http/route-kit.js';
 import { NullableTimestamp } from '../http/schemas.js';
 import type { App } from '../http/types.js';
-import { findWhitelabel, saveWhitelabel, type WhitelabelRow } from './repo.js';
+import type { WhitelabelService } from './service.js';
 
-const nullable = <T extends ReturnType<typeof Type.String>>(schema: T) =>
-  Type.Union([schema, Type.Null()]);
+const nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
 const Fields = {
-  brandName: nullable(Type.String({ minLength: 1, maxLength: 60, examples: ['Acme Voice'] })),
+  brandName: nullable(nameText({ maxLength: 60, examples: ['Acme Voice'] })),
   logoUrl: nullable(
     Type.String({
       format: 'uri',
@@ -55,21 +52,10 @@ export const PutWhitelabelBody = Type.Object(
 );
 export type PutWhitelabelRequest = Static<typeof PutWhitelabelBody>;
 
-function toView(row: WhitelabelRow | undefined): Whitelabel {
-  return {
-    brandName: row?.brand_name ?? null,
-    logoUrl: row?.logo_url ?? null,
-    primaryColor: row?.primary_color ?? null,
-    supportEmail: row?.support_email ?? null,
-    customDomain: row?.custom_domain ?? null,
-    updatedAt: row?.updated_at ?? null,
-  };
-}
-
 const tags = ['User'];
 
-export function registerWhitelabelRoutes(app: App, deps: { store: Store }): void {
-  const db = deps.store.db;
+export function registerWhitelabelRoutes(app: App, deps: { whitelabel: WhitelabelService }): void {
+  const { whitelabel } = deps;
 
   app.get(
     '/api/v1/user/whitelabel',
@@ -81,7 +67,7 @@ export function registerWhitelabelRoutes(app: App, deps: { store: Store }): void
         response: { 200: WhitelabelSchema },
       },
     },
-    async (request) => toView(await findWhitelabel(db, request.principal.userId)),
+    async (request) => whitelabel.get(request.principal.userId),
   );
 
   app.put(
@@ -95,29 +81,7 @@ export function registerWhitelabelRoutes(app: App, deps: { store: Store }): void
         response: { 200: WhitelabelSchema },
       },
     },
-    async (request) => {
-      const { principal, body } = request;
-      if (body.brandName !== undefined && body.brandName !== null && body.brandName.trim() === '') {
-        throw ApiError.invalidField('/brandName', 'must not be blank');
-      }
-      const row: WhitelabelRow = {
-        user_id: principal.userId,
-        brand_name: body.brandName?.trim() ?? null,
-        logo_url: body.logoUrl ?? null,
-        primary_color: body.primaryColor?.toLowerCase() ?? null,
-        support_email: body.supportEmail ?? null,
-        custom_domain: body.customDomain ?? null,
-        updated_at: new Date().toISOString(),
-      };
-      await db.transaction().execute(async (trx) => {
-        await saveWhitelabel(trx, row);
-        await recordAudit(trx, {
-          userId: principal.userId,
-          actor: actorOf(principal),
-          action: 'whitelabel.updated',
-        });
-      });
-      return toView(row);
-    },
+    async (request) =>
+      whitelabel.put(request.principal.userId, request.body, actorOf(request.principal)),
   );
 }

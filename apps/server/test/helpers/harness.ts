@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { sql } from 'kysely';
 import { buildApp } from '../../src/app.js';
-import type { BackgroundOptions } from '../../src/calls/feature.js';
+import type { BackgroundOptions } from '../../src/compose.js';
 import type { Config, DatabaseConfig } from '../../src/config.js';
 import { openStore, type Store } from '../../src/db/connect.js';
 import { migrateToLatest } from '../../src/db/migrations/index.js';

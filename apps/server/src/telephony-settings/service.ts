@@ -4,6 +4,8 @@ import type { BusinessRow } from '../businesses/repo.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import type { Database, ProviderName } from '../db/schema.js';
 import { ApiError } from '../http/errors.js';
+import { checkPhoneNumber } from '../http/phone-number.js';
+import type { TwilioCredentials } from '../telephony/twilio.js';
 import { findTelephony, saveTelephony, type TelephonyRow } from './repo.js';
 
 export interface TelephonyView {
@@ -16,12 +18,6 @@ export interface TelephonyView {
 export type TelephonyInput =
   | { provider: 'simulator' }
   | { provider: 'twilio'; accountSid: string; authToken?: string; fromNumber: string };
-
-export interface TwilioCredentials {
-  accountSid: string;
-  authToken: string;
-  fromNumber: string;
-}
 
 /** The sealing context of a business's token: a token moved onto another business won't open. */
 const tokenContext = (businessId: string) => `telephony:${businessId}`;
@@ -72,7 +68,7 @@ export function telephonyService({ db, box }: { db: Kysely<Database>; box: Secre
           provider: 'twilio',
           account_sid: input.accountSid,
           auth_token: authToken,
-          from_number: input.fromNumber,
+          from_number: checkPhoneNumber(input.fromNumber, '/fromNumber'),
           updated_at: now,
         };
       }

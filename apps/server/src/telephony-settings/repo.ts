@@ -1,8 +1,7 @@
-import type { Kysely, Selectable } from 'kysely';
-import type { BusinessTelephonyTable, Database } from '../db/schema.js';
+import type { Selectable } from 'kysely';
+import type { BusinessTelephonyTable, Db } from '../db/schema.js';
 
 export type TelephonyRow = Selectable<BusinessTelephonyTable>;
-type Db = Kysely<Database>;
 
 export async function findTelephony(db: Db, businessId: string): Promise<TelephonyRow | undefined> {
   return db
