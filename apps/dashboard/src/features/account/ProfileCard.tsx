@@ -1,46 +1,31 @@
-import { type FormEvent, useState } from 'react';
-import { ApiProblem, messageOf } from '../../api/client';
+import { useState } from 'react';
 import { api } from '../../api/endpoints';
 import { formatDate } from '../../lib/format';
 import { useSession, useUser } from '../../session/session';
 import { Button } from '../../ui/Button';
 import { Callout } from '../../ui/Callout';
 import { Field, TextField } from '../../ui/Field';
-import { useToast } from '../../ui/Toast';
+import { useSubmit } from '../../ui/useSubmit';
 import { checkName } from '../auth/validation';
 
 export function ProfileCard() {
   const user = useUser();
   const { setUser } = useSession();
-  const notify = useToast();
   const [name, setName] = useState(user.name);
-  const [error, setError] = useState<string | undefined>();
-  const [failure, setFailure] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const changed = name.trim() !== user.name;
 
-  async function onSubmit(event: FormEvent) {
-    event.preventDefault();
-    const problem = checkName(name);
-    setError(problem);
-    setFailure(null);
-    if (problem || !changed) return;
-    setBusy(true);
-    try {
+  const { busy, errors, onSubmit, clear } = useSubmit({
+    fields: ['name'],
+    validate: () => ({ name: checkName(name) }),
+    action: async () => {
+      if (!changed) return null;
       const updated = await api.updateUser({ name: name.trim() });
       setUser(updated);
       setName(updated.name);
-      notify('Profile saved.');
-    } catch (caught) {
-      if (caught instanceof ApiProblem && caught.fieldErrors().name) {
-        setError(caught.fieldErrors().name);
-      } else {
-        setFailure(messageOf(caught));
-      }
-    } finally {
-      setBusy(false);
-    }
-  }
+      return updated;
+    },
+    success: (updated) => (updated ? 'Profile saved.' : undefined),
+  });
 
   return (
     <section className="card" aria-labelledby="profile-title">
@@ -51,9 +36,9 @@ export function ProfileCard() {
         <p className="card-description">Member since {formatDate(user.createdAt)}.</p>
       </div>
       <form className="card-body stack" noValidate onSubmit={onSubmit}>
-        {failure && (
+        {errors.form && (
           <Callout tone="danger" role="alert">
-            {failure}
+            {errors.form}
           </Callout>
         )}
         <div className="grid-2">
@@ -62,9 +47,9 @@ export function ProfileCard() {
             value={name}
             onChange={(value) => {
               setName(value);
-              setError(undefined);
+              clear(['name']);
             }}
-            error={error}
+            error={errors.name}
             autoComplete="name"
             maxLength={100}
             required
