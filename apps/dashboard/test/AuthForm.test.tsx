@@ -52,7 +52,13 @@ function renderAt(path: '/login' | '/signup') {
   );
   const field = (name: string) => screen.getByLabelText(new RegExp(`^${name}`));
   const submit = (name: string) => screen.getByRole('button', { name });
-  return { user, field, submit };
+  /** Fills the signup form with a valid email and password. */
+  const fill = async (name: string) => {
+    await user.type(field('Name'), name);
+    await user.type(field('Email'), 'ada@example.com');
+    await user.type(field('Password'), 'long enough');
+  };
+  return { user, field, submit, fill };
 }
 
 beforeEach(() => localStorage.clear());
@@ -134,10 +140,8 @@ describe('AuthForm, signup mode', () => {
         errors: [{ path: '/password', message: 'must NOT have more than 256 characters' }],
       }),
     );
-    const { user, field, submit } = renderAt('/signup');
-    await user.type(field('Name'), ' Ada ');
-    await user.type(field('Email'), 'ada@example.com');
-    await user.type(field('Password'), 'long enough');
+    const { user, field, submit, fill } = renderAt('/signup');
+    await fill(' Ada ');
     await user.click(submit('Create account'));
     const email = field('Email').closest('.field') as HTMLElement;
     expect(
@@ -155,10 +159,8 @@ describe('AuthForm, signup mode', () => {
 
   it('shows any other failure above the form', async () => {
     fakeApi(json(503, { code: 'unavailable', detail: 'Try again in a minute.' }));
-    const { user, field, submit } = renderAt('/signup');
-    await user.type(field('Name'), 'Ada');
-    await user.type(field('Email'), 'ada@example.com');
-    await user.type(field('Password'), 'long enough');
+    const { user, submit, fill } = renderAt('/signup');
+    await fill('Ada');
     await user.click(submit('Create account'));
     expect(await screen.findByRole('alert')).toHaveTextContent('Try again in a minute.');
     expect(submit('Create account')).toBeEnabled();

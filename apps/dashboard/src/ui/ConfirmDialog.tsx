@@ -1,7 +1,7 @@
 import { type ReactNode, useRef } from 'react';
 import { Button } from './Button';
-import { Callout } from './Callout';
 import { Dialog } from './Dialog';
+import { FormError } from './FormParts';
 import { useSubmit } from './useSubmit';
 
 /**
@@ -44,11 +44,7 @@ export function ConfirmDialog({
       }
     >
       {children}
-      {errors.form && (
-        <Callout tone="danger" role="alert">
-          {errors.form}
-        </Callout>
-      )}
+      <FormError message={errors.form} />
     </Dialog>
   );
 }

@@ -3,8 +3,8 @@ import { api } from '../../api/endpoints';
 import { formatDate } from '../../lib/format';
 import { useSession, useUser } from '../../session/session';
 import { Button } from '../../ui/Button';
-import { Callout } from '../../ui/Callout';
 import { Field, TextField } from '../../ui/Field';
+import { FormError } from '../../ui/FormParts';
 import { useSubmit } from '../../ui/useSubmit';
 import { checkName } from '../auth/validation';
 
@@ -36,11 +36,7 @@ export function ProfileCard() {
         <p className="card-description">Member since {formatDate(user.createdAt)}.</p>
       </div>
       <form className="card-body stack" noValidate onSubmit={onSubmit}>
-        {errors.form && (
-          <Callout tone="danger" role="alert">
-            {errors.form}
-          </Callout>
-        )}
+        <FormError message={errors.form} />
         <div className="grid-2">
           <TextField
             label="Name"

@@ -5,6 +5,7 @@ import { contrastText, isHexColor } from '../../lib/color';
 import { Button } from '../../ui/Button';
 import { Callout } from '../../ui/Callout';
 import { Field, TextField } from '../../ui/Field';
+import { FormError } from '../../ui/FormParts';
 import { useSubmit } from '../../ui/useSubmit';
 import {
   DEFAULT_COLOR,
@@ -70,11 +71,7 @@ export function WhitelabelCard() {
               Your saved settings did not load; saving replaces them with what is below.
             </Callout>
           )}
-          {errors.form && (
-            <Callout tone="danger" role="alert">
-              {errors.form}
-            </Callout>
-          )}
+          <FormError message={errors.form} />
           <div className="grid-2">
             <TextField
               label="Brand name"

@@ -6,6 +6,7 @@ import { useSession } from '../../session/session';
 import { Button } from '../../ui/Button';
 import { Callout } from '../../ui/Callout';
 import { TextField } from '../../ui/Field';
+import { FormError } from '../../ui/FormParts';
 import { type FormErrors, useSubmit } from '../../ui/useSubmit';
 import { AuthLayout } from './AuthLayout';
 import { checkEmail, checkName, checkNewPassword } from './validation';
@@ -114,11 +115,7 @@ export function AuthForm({ mode }: { mode: AuthMode }) {
             Your session has ended. Log in again to continue.
           </Callout>
         )}
-        {errors.form && (
-          <Callout tone="danger" role="alert">
-            {errors.form}
-          </Callout>
-        )}
+        <FormError message={errors.form} />
         {mode === 'signup' && (
           <TextField
             label="Name"

@@ -1,10 +1,9 @@
 import { useMemo, useRef, useState } from 'react';
 import type { Business } from '../../api/types';
-import { Button } from '../../ui/Button';
-import { Callout } from '../../ui/Callout';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { Dialog } from '../../ui/Dialog';
 import { Field, TextField } from '../../ui/Field';
+import { DialogFormActions, FormError } from '../../ui/FormParts';
 import { useSubmit } from '../../ui/useSubmit';
 import { checkName } from '../auth/validation';
 
@@ -93,21 +92,14 @@ export function BusinessFormDialog({
       initialFocus={nameRef}
       size="sm"
       footer={
-        <>
-          <Button onClick={onCancel} disabled={busy}>
-            Cancel
-          </Button>
-          <Button type="submit" variant="primary" loading={busy}>
-            {creating ? 'Create business' : 'Save'}
-          </Button>
-        </>
+        <DialogFormActions
+          busy={busy}
+          submitLabel={creating ? 'Create business' : 'Save'}
+          onCancel={onCancel}
+        />
       }
     >
-      {errors.form && (
-        <Callout tone="danger" role="alert">
-          {errors.form}
-        </Callout>
-      )}
+      <FormError message={errors.form} />
       <TextField
         ref={nameRef}
         label="Name"

@@ -1,10 +1,10 @@
 import { useRef, useState } from 'react';
 import type { Business, CreateApiKeyBody } from '../../api/types';
 import type { LoadStatus } from '../../state/collection';
-import { Button } from '../../ui/Button';
 import { Callout } from '../../ui/Callout';
 import { Dialog } from '../../ui/Dialog';
 import { TextField } from '../../ui/Field';
+import { DialogFormActions, FormError } from '../../ui/FormParts';
 import { Switch } from '../../ui/Switch';
 import { useSubmit } from '../../ui/useSubmit';
 import { ExpiryField } from './ExpiryField';
@@ -90,22 +90,9 @@ export function CreateKeyDialog({
       busy={busy}
       initialFocus={nameRef}
       size="lg"
-      footer={
-        <>
-          <Button onClick={onCancel} disabled={busy}>
-            Cancel
-          </Button>
-          <Button type="submit" variant="primary" loading={busy}>
-            Create key
-          </Button>
-        </>
-      }
+      footer={<DialogFormActions busy={busy} submitLabel="Create key" onCancel={onCancel} />}
     >
-      {errors.form && (
-        <Callout tone="danger" role="alert">
-          {errors.form}
-        </Callout>
-      )}
+      <FormError message={errors.form} />
       <TextField
         ref={nameRef}
         label="Name"
