@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { describe, expect, it, vi } from 'vitest';
 import { ApiProblem } from '../src/api/client';
 import { Button } from '../src/ui/Button';
+import { TextField } from '../src/ui/Field';
 import { ToastProvider } from '../src/ui/Toast';
 import { type SubmitOptions, useSubmit } from '../src/ui/useSubmit';
 
@@ -12,7 +13,7 @@ type Fields = 'name' | 'timezone';
 /** A form with one field, its errors and a submit button, around the hook under test. */
 function Form(props: Partial<SubmitOptions<Fields, [], unknown>>) {
   const [name, setName] = useState('');
-  const { busy, errors, onSubmit, clear } = useSubmit<Fields>({
+  const { busy, errors, onSubmit, bind } = useSubmit<Fields>({
     fields: ['name', 'timezone'],
     action: async () => {},
     ...props,
@@ -20,17 +21,7 @@ function Form(props: Partial<SubmitOptions<Fields, [], unknown>>) {
   return (
     <form onSubmit={onSubmit} noValidate>
       {errors.form && <p role="alert">{errors.form}</p>}
-      <label>
-        Name
-        <input
-          value={name}
-          onChange={(event) => {
-            setName(event.target.value);
-            clear(['name']);
-          }}
-        />
-      </label>
-      {errors.name && <p data-testid="name-error">{errors.name}</p>}
+      <TextField label="Name" {...bind('name', name, setName)} />
       {errors.timezone && <p data-testid="timezone-error">{errors.timezone}</p>}
       <Button type="submit" loading={busy}>
         Save
@@ -99,14 +90,13 @@ describe('useSubmit', () => {
     });
     const { user, save } = setup({ action });
     await user.click(save());
-    expect(await screen.findByTestId('name-error')).toHaveTextContent(
-      'Must be at most 100 characters.',
-    );
+    expect(await screen.findByText('Must be at most 100 characters.')).toHaveClass('field-error');
+    expect(screen.getByRole('textbox', { name: 'Name' })).toHaveAttribute('aria-invalid', 'true');
     expect(screen.getByTestId('timezone-error')).toHaveTextContent('Must be an IANA time zone.');
     expect(screen.getByRole('alert')).toHaveTextContent('Must be a string.');
     // Typing in the field forgets its error only.
     await user.type(screen.getByRole('textbox', { name: 'Name' }), 'A');
-    expect(screen.queryByTestId('name-error')).not.toBeInTheDocument();
+    expect(screen.queryByText('Must be at most 100 characters.')).not.toBeInTheDocument();
     expect(screen.getByTestId('timezone-error')).toBeInTheDocument();
   });
 
@@ -145,7 +135,7 @@ describe('useSubmit', () => {
           : undefined,
     });
     await user.click(save());
-    expect(await screen.findByTestId('name-error')).toHaveTextContent('That name is taken.');
+    expect(await screen.findByText('That name is taken.')).toHaveClass('field-error');
     expect(screen.queryByRole('alert')).not.toBeInTheDocument();
   });
 
@@ -153,7 +143,7 @@ describe('useSubmit', () => {
     const action = vi.fn(async () => {});
     const { user, save } = setup({ action, validate: () => ({ name: 'Enter a name.' }) });
     await user.click(save());
-    expect(screen.getByTestId('name-error')).toHaveTextContent('Enter a name.');
+    expect(screen.getByText('Enter a name.')).toHaveClass('field-error');
     expect(action).not.toHaveBeenCalled();
   });
 

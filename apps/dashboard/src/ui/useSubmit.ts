@@ -38,6 +38,12 @@ export interface Submit<F extends string, A extends unknown[]> {
   onSubmit: (event: FormEvent) => void;
   /** Forgets the messages of fields the person changed; no list: all of them. */
   clear: (fields?: readonly (F | 'form')[]) => void;
+  /** A text field's `value`, `onChange` (which forgets the field's message) and `error`. */
+  bind: (
+    field: F,
+    value: string,
+    setValue: (value: string) => void,
+  ) => { value: string; onChange: (value: string) => void; error: string | undefined };
 }
 
 /**
@@ -105,7 +111,16 @@ export function useSubmit<F extends string = never, A extends unknown[] = [], R 
     });
   }, []);
 
-  return { busy: pending !== null, pending, errors, run, onSubmit, clear };
+  const bind = (field: F, value: string, setValue: (value: string) => void) => ({
+    value,
+    onChange: (next: string) => {
+      setValue(next);
+      clear([field]);
+    },
+    error: errors[field],
+  });
+
+  return { busy: pending !== null, pending, errors, run, onSubmit, clear, bind };
 }
 
 function firstSegmentIn<F extends string>(path: string, fields: readonly F[]): F | undefined {

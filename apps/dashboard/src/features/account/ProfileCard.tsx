@@ -14,7 +14,7 @@ export function ProfileCard() {
   const [name, setName] = useState(user.name);
   const changed = name.trim() !== user.name;
 
-  const { busy, errors, onSubmit, clear } = useSubmit({
+  const { busy, errors, onSubmit, bind } = useSubmit({
     fields: ['name'],
     validate: () => ({ name: checkName(name) }),
     action: async () => {
@@ -40,12 +40,7 @@ export function ProfileCard() {
         <div className="grid-2">
           <TextField
             label="Name"
-            value={name}
-            onChange={(value) => {
-              setName(value);
-              clear(['name']);
-            }}
-            error={errors.name}
+            {...bind('name', name, setName)}
             autoComplete="name"
             maxLength={100}
             required

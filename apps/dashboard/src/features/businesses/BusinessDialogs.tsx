@@ -60,7 +60,7 @@ export function BusinessFormDialog({
   const zones = useMemo(() => timezones(timezone), [timezone]);
   const unchanged = !creating && name.trim() === business.name;
 
-  const { busy, errors, onSubmit, clear } = useSubmit({
+  const { busy, errors, onSubmit, bind } = useSubmit({
     fields: ['name', 'timezone', 'defaultLanguage'],
     validate: () => {
       const nameError = checkName(name, 'a name for the business');
@@ -103,12 +103,7 @@ export function BusinessFormDialog({
       <TextField
         ref={nameRef}
         label="Name"
-        value={name}
-        onChange={(value) => {
-          setName(value);
-          clear(['name']);
-        }}
-        error={errors.name}
+        {...bind('name', name, setName)}
         placeholder="Dental Clinic"
         maxLength={100}
         autoComplete="off"
