@@ -1,8 +1,7 @@
 import { BrowserRouter, Navigate, Outlet, Route, Routes, useLocation } from 'react-router';
 import { BrandProvider } from './brand/brand';
 import { AccountPage } from './features/account/AccountPage';
-import { LoginPage } from './features/auth/LoginPage';
-import { SignupPage } from './features/auth/SignupPage';
+import { LoginPage, SignupPage } from './features/auth/AuthForm';
 import { BusinessesPage } from './features/businesses/BusinessesPage';
 import { KeysPage } from './features/keys/KeysPage';
 import { NotFoundPage } from './features/NotFoundPage';

@@ -15,11 +15,16 @@ export class ApiProblem extends Error {
     super(detail);
   }
 
-  /** Field errors keyed by the first segment of their path: `/businessScope/…` → `businessScope`. */
-  fieldErrors(): Record<string, string> {
-    const out: Record<string, string> = {};
+  /**
+   * Field errors as sentences, keyed by `fieldOf(path)` (default: the path's first segment,
+   * `/businessScope/…` → `businessScope`); the first error of a field wins.
+   */
+  fieldErrors<K extends string = string>(
+    fieldOf: (path: string) => K | undefined = (path) => (path.split('/')[1] || undefined) as K,
+  ): Partial<Record<K, string>> {
+    const out: Partial<Record<K, string>> = {};
     for (const error of this.errors) {
-      const field = error.path.split('/')[1] ?? '';
+      const field = fieldOf(error.path);
       if (field && !(field in out)) out[field] = sentence(error.message);
     }
     return out;

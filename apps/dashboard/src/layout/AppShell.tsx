@@ -1,11 +1,9 @@
-import { useState } from 'react';
 import { NavLink, Outlet } from 'react-router';
-import { messageOf } from '../api/client';
 import { useBrand } from '../brand/brand';
 import { useSession, useUser } from '../session/session';
 import { Button } from '../ui/Button';
 import { Icon, type IconName } from '../ui/Icon';
-import { useToast } from '../ui/Toast';
+import { useSubmit } from '../ui/useSubmit';
 import { BrandMark } from './BrandMark';
 import { BusinessSwitcher } from './BusinessSwitcher';
 
@@ -20,18 +18,11 @@ export function AppShell() {
   const brand = useBrand();
   const user = useUser();
   const { logout } = useSession();
-  const notify = useToast();
-  const [leaving, setLeaving] = useState(false);
-
-  async function onLogout() {
-    setLeaving(true);
-    try {
-      await logout();
-    } catch (error) {
-      setLeaving(false);
-      notify(`Could not log out: ${messageOf(error)}`, 'danger');
-    }
-  }
+  const leave = useSubmit({
+    action: logout,
+    leavesOnSuccess: true,
+    failureToast: (message) => `Could not log out: ${message}`,
+  });
 
   return (
     <div className="shell">
@@ -77,8 +68,8 @@ export function AppShell() {
             icon="logout"
             aria-label="Log out"
             title="Log out"
-            loading={leaving}
-            onClick={onLogout}
+            loading={leave.busy}
+            onClick={() => leave.run()}
           />
         </div>
       </aside>

@@ -1,8 +1,8 @@
-import { type ReactNode, useRef, useState } from 'react';
-import { messageOf } from '../api/client';
+import { type ReactNode, useRef } from 'react';
 import { Button } from './Button';
-import { Callout } from './Callout';
 import { Dialog } from './Dialog';
+import { FormError } from './FormParts';
+import { useSubmit } from './useSubmit';
 
 /**
  * A destructive action that asks first: Cancel has the focus, the danger button shows progress,
@@ -21,20 +21,8 @@ export function ConfirmDialog({
   onCancel: () => void;
   children: ReactNode;
 }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, errors, run } = useSubmit({ action: onConfirm, leavesOnSuccess: true });
   const cancelRef = useRef<HTMLButtonElement>(null);
-
-  async function confirm() {
-    setBusy(true);
-    setError(null);
-    try {
-      await onConfirm();
-    } catch (failure) {
-      setBusy(false);
-      setError(messageOf(failure));
-    }
-  }
 
   return (
     <Dialog
@@ -49,18 +37,14 @@ export function ConfirmDialog({
           <Button ref={cancelRef} onClick={onCancel} disabled={busy}>
             Cancel
           </Button>
-          <Button variant="danger" onClick={confirm} loading={busy}>
+          <Button variant="danger" onClick={() => run()} loading={busy}>
             {confirmLabel}
           </Button>
         </>
       }
     >
       {children}
-      {error && (
-        <Callout tone="danger" role="alert">
-          {error}
-        </Callout>
-      )}
+      <FormError message={errors.form} />
     </Dialog>
   );
 }

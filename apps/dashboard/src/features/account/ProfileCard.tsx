@@ -1,46 +1,31 @@
-import { type FormEvent, useState } from 'react';
-import { ApiProblem, messageOf } from '../../api/client';
+import { useState } from 'react';
 import { api } from '../../api/endpoints';
 import { formatDate } from '../../lib/format';
 import { useSession, useUser } from '../../session/session';
 import { Button } from '../../ui/Button';
-import { Callout } from '../../ui/Callout';
 import { Field, TextField } from '../../ui/Field';
-import { useToast } from '../../ui/Toast';
+import { FormError } from '../../ui/FormParts';
+import { useSubmit } from '../../ui/useSubmit';
 import { checkName } from '../auth/validation';
 
 export function ProfileCard() {
   const user = useUser();
   const { setUser } = useSession();
-  const notify = useToast();
   const [name, setName] = useState(user.name);
-  const [error, setError] = useState<string | undefined>();
-  const [failure, setFailure] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const changed = name.trim() !== user.name;
 
-  async function onSubmit(event: FormEvent) {
-    event.preventDefault();
-    const problem = checkName(name);
-    setError(problem);
-    setFailure(null);
-    if (problem || !changed) return;
-    setBusy(true);
-    try {
+  const { busy, errors, onSubmit, bind } = useSubmit({
+    fields: ['name'],
+    validate: () => ({ name: checkName(name) }),
+    action: async () => {
+      if (!changed) return null;
       const updated = await api.updateUser({ name: name.trim() });
       setUser(updated);
       setName(updated.name);
-      notify('Profile saved.');
-    } catch (caught) {
-      if (caught instanceof ApiProblem && caught.fieldErrors().name) {
-        setError(caught.fieldErrors().name);
-      } else {
-        setFailure(messageOf(caught));
-      }
-    } finally {
-      setBusy(false);
-    }
-  }
+      return updated;
+    },
+    success: (updated) => (updated ? 'Profile saved.' : undefined),
+  });
 
   return (
     <section className="card" aria-labelledby="profile-title">
@@ -51,20 +36,11 @@ export function ProfileCard() {
         <p className="card-description">Member since {formatDate(user.createdAt)}.</p>
       </div>
       <form className="card-body stack" noValidate onSubmit={onSubmit}>
-        {failure && (
-          <Callout tone="danger" role="alert">
-            {failure}
-          </Callout>
-        )}
+        <FormError message={errors.form} />
         <div className="grid-2">
           <TextField
             label="Name"
-            value={name}
-            onChange={(value) => {
-              setName(value);
-              setError(undefined);
-            }}
-            error={error}
+            {...bind('name', name, setName)}
             autoComplete="name"
             maxLength={100}
             required

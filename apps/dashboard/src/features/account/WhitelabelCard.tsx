@@ -1,27 +1,24 @@
-import { type FormEvent, useEffect, useState } from 'react';
-import { ApiProblem, messageOf } from '../../api/client';
+import { useEffect, useState } from 'react';
 import { DEFAULT_BRAND, useBrand } from '../../brand/brand';
 import { BrandMark } from '../../layout/BrandMark';
 import { contrastText, isHexColor } from '../../lib/color';
 import { Button } from '../../ui/Button';
 import { Callout } from '../../ui/Callout';
 import { Field, TextField } from '../../ui/Field';
-import { useToast } from '../../ui/Toast';
+import { FormError } from '../../ui/FormParts';
+import { useSubmit } from '../../ui/useSubmit';
 import {
   DEFAULT_COLOR,
   toBody,
   toForm,
   validateWhitelabel,
-  type WhitelabelErrors,
+  WHITELABEL_FIELDS,
   type WhitelabelForm,
 } from './whitelabelForm';
 
 export function WhitelabelCard() {
   const brand = useBrand();
-  const notify = useToast();
   const [form, setForm] = useState<WhitelabelForm>(() => toForm(brand.settings));
-  const [errors, setErrors] = useState<WhitelabelErrors>({});
-  const [busy, setBusy] = useState(false);
   const [touched, setTouched] = useState(false);
 
   // The settings arrive after the first render on a cold load; fill the form once they do.
@@ -29,36 +26,21 @@ export function WhitelabelCard() {
     if (!touched) setForm(toForm(brand.settings));
   }, [brand.settings, touched]);
 
-  function update(patch: Partial<WhitelabelForm>) {
-    setTouched(true);
-    setForm((current) => ({ ...current, ...patch }));
-    setErrors((current) => {
-      const next = { ...current, form: undefined };
-      for (const key of Object.keys(patch)) delete next[key as keyof WhitelabelForm];
-      return next;
-    });
-  }
-
-  async function onSubmit(event: FormEvent) {
-    event.preventDefault();
-    const found = validateWhitelabel(form);
-    setErrors(found);
-    if (Object.keys(found).length > 0) return;
-    setBusy(true);
-    try {
+  const { busy, errors, onSubmit, clear } = useSubmit({
+    fields: WHITELABEL_FIELDS,
+    validate: () => validateWhitelabel(form),
+    action: async () => {
       const saved = await brand.save(toBody(form));
       setForm(toForm(saved));
       setTouched(false);
-      notify('White-label settings saved.');
-    } catch (error) {
-      setErrors(
-        error instanceof ApiProblem && error.status === 400 && error.errors.length > 0
-          ? error.fieldErrors()
-          : { form: messageOf(error) },
-      );
-    } finally {
-      setBusy(false);
-    }
+    },
+    success: 'White-label settings saved.',
+  });
+
+  function update(patch: Partial<WhitelabelForm>) {
+    setTouched(true);
+    setForm((current) => ({ ...current, ...patch }));
+    clear(['form', ...(Object.keys(patch) as (keyof WhitelabelForm)[])]);
   }
 
   const previewColor = isHexColor(form.primaryColor) ? form.primaryColor : DEFAULT_COLOR;
@@ -89,11 +71,7 @@ export function WhitelabelCard() {
               Your saved settings did not load; saving replaces them with what is below.
             </Callout>
           )}
-          {errors.form && (
-            <Callout tone="danger" role="alert">
-              {errors.form}
-            </Callout>
-          )}
+          <FormError message={errors.form} />
           <div className="grid-2">
             <TextField
               label="Brand name"

@@ -9,6 +9,14 @@ export interface WhitelabelForm {
   customDomain: string;
 }
 
+export const WHITELABEL_FIELDS = [
+  'brandName',
+  'logoUrl',
+  'primaryColor',
+  'supportEmail',
+  'customDomain',
+] as const satisfies readonly (keyof WhitelabelForm)[];
+
 export type WhitelabelErrors = Partial<Record<keyof WhitelabelForm | 'form', string>>;
 
 export const DEFAULT_COLOR = '#4f46e5';

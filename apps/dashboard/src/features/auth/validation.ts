@@ -2,8 +2,6 @@
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-export type Errors<K extends string> = Partial<Record<K, string>>;
-
 export function checkEmail(email: string): string | undefined {
   if (email.trim() === '') return 'Enter your email address.';
   if (!EMAIL.test(email.trim())) return 'Enter a valid email address, like ada@example.com.';
@@ -21,8 +19,4 @@ export function checkName(name: string, what = 'your name'): string | undefined 
   if (name.trim() === '') return `Enter ${what}.`;
   if (name.trim().length > 100) return 'Use at most 100 characters.';
   return undefined;
-}
-
-export function hasErrors<K extends string>(errors: Errors<K>): boolean {
-  return Object.values(errors).some(Boolean);
 }

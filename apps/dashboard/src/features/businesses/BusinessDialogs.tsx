@@ -1,11 +1,10 @@
-import { type FormEvent, useMemo, useRef, useState } from 'react';
-import { ApiProblem, messageOf } from '../../api/client';
+import { useMemo, useRef, useState } from 'react';
 import type { Business } from '../../api/types';
-import { Button } from '../../ui/Button';
-import { Callout } from '../../ui/Callout';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { Dialog } from '../../ui/Dialog';
 import { Field, TextField } from '../../ui/Field';
+import { DialogFormActions, FormError } from '../../ui/FormParts';
+import { useSubmit } from '../../ui/useSubmit';
 import { checkName } from '../auth/validation';
 
 export interface BusinessInput {
@@ -42,15 +41,6 @@ function timezones(current: string): string[] {
   return [...new Set(['UTC', current, ...supported])];
 }
 
-type Errors = Partial<Record<'name' | 'timezone' | 'defaultLanguage' | 'form', string>>;
-
-function errorsOf(error: unknown): Errors {
-  if (error instanceof ApiProblem && error.status === 400 && error.errors.length > 0) {
-    return error.fieldErrors();
-  }
-  return { form: messageOf(error) };
-}
-
 /** Creates a business (name, time zone, language) or renames one (name only). */
 export function BusinessFormDialog({
   business,
@@ -66,36 +56,27 @@ export function BusinessFormDialog({
   const [name, setName] = useState(business?.name ?? '');
   const [timezone, setTimezone] = useState(browserTimezone);
   const [language, setLanguage] = useState('en');
-  const [errors, setErrors] = useState<Errors>({});
-  const [busy, setBusy] = useState(false);
   const nameRef = useRef<HTMLInputElement>(null);
   const zones = useMemo(() => timezones(timezone), [timezone]);
+  const unchanged = !creating && name.trim() === business.name;
 
-  async function onSubmit(event: FormEvent) {
-    event.preventDefault();
-    const nameError = checkName(name, 'a name for the business');
-    if (nameError) {
-      setErrors({ name: nameError });
-      nameRef.current?.focus();
-      return;
-    }
-    if (!creating && name.trim() === business.name) {
-      onCancel();
-      return;
-    }
-    setBusy(true);
-    setErrors({});
-    try {
-      await onSave(
-        creating
-          ? { name: name.trim(), timezone, defaultLanguage: language }
-          : { name: name.trim() },
-      );
-    } catch (error) {
-      setBusy(false);
-      setErrors(errorsOf(error));
-    }
-  }
+  const { busy, errors, onSubmit, bind } = useSubmit({
+    fields: ['name', 'timezone', 'defaultLanguage'],
+    validate: () => {
+      const nameError = checkName(name, 'a name for the business');
+      if (nameError) nameRef.current?.focus();
+      return { name: nameError };
+    },
+    action: () =>
+      unchanged
+        ? Promise.resolve(onCancel())
+        : onSave(
+            creating
+              ? { name: name.trim(), timezone, defaultLanguage: language }
+              : { name: name.trim() },
+          ),
+    leavesOnSuccess: true,
+  });
 
   return (
     <Dialog
@@ -111,30 +92,18 @@ export function BusinessFormDialog({
       initialFocus={nameRef}
       size="sm"
       footer={
-        <>
-          <Button onClick={onCancel} disabled={busy}>
-            Cancel
-          </Button>
-          <Button type="submit" variant="primary" loading={busy}>
-            {creating ? 'Create business' : 'Save'}
-          </Button>
-        </>
+        <DialogFormActions
+          busy={busy}
+          submitLabel={creating ? 'Create business' : 'Save'}
+          onCancel={onCancel}
+        />
       }
     >
-      {errors.form && (
-        <Callout tone="danger" role="alert">
-          {errors.form}
-        </Callout>
-      )}
+      <FormError message={errors.form} />
       <TextField
         ref={nameRef}
         label="Name"
-        value={name}
-        onChange={(value) => {
-          setName(value);
-          setErrors((current) => ({ ...current, name: undefined }));
-        }}
-        error={errors.name}
+        {...bind('name', name, setName)}
         placeholder="Dental Clinic"
         maxLength={100}
         autoComplete="off"

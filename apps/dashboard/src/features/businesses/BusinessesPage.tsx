@@ -1,5 +1,4 @@
 import { useEffect, useState } from 'react';
-import { messageOf } from '../../api/client';
 import { api } from '../../api/endpoints';
 import type { Business } from '../../api/types';
 import { usePageTitle } from '../../brand/brand';
@@ -12,6 +11,7 @@ import { Callout } from '../../ui/Callout';
 import { EmptyState } from '../../ui/EmptyState';
 import { type Column, Table } from '../../ui/Table';
 import { useToast } from '../../ui/Toast';
+import { useSubmit } from '../../ui/useSubmit';
 import { BusinessFormDialog, type BusinessInput, DisableBusinessDialog } from './BusinessDialogs';
 
 type Editing = { mode: 'create' } | { mode: 'rename'; business: Business } | null;
@@ -22,7 +22,6 @@ export function BusinessesPage() {
   const notify = useToast();
   const [editing, setEditing] = useState<Editing>(null);
   const [disabling, setDisabling] = useState<Business | null>(null);
-  const [enabling, setEnabling] = useState<string | null>(null);
 
   useEffect(() => businesses.ensure(), [businesses.ensure]);
 
@@ -45,16 +44,10 @@ export function BusinessesPage() {
     notify(disabled ? `“${business.name}” disabled.` : `“${business.name}” enabled.`);
   }
 
-  async function enable(business: Business) {
-    setEnabling(business.id);
-    try {
-      await setDisabled(business, false);
-    } catch (error) {
-      notify(`Could not enable “${business.name}”: ${messageOf(error)}`, 'danger');
-    } finally {
-      setEnabling(null);
-    }
-  }
+  const enable = useSubmit({
+    action: (business: Business) => setDisabled(business, false),
+    failureToast: (message, business) => `Could not enable “${business.name}”: ${message}`,
+  });
 
   const columns: Column<Business>[] = [
     {
@@ -107,8 +100,9 @@ export function BusinessesPage() {
             <Button
               size="sm"
               variant="ghost"
-              onClick={() => enable(b)}
-              loading={enabling === b.id}
+              onClick={() => enable.run(b)}
+              loading={enable.pending?.[0].id === b.id}
+              disabled={enable.busy}
               aria-label={`Enable ${b.name}`}
             >
               Enable

@@ -1,18 +1,19 @@
-import { type FormEvent, useRef, useState } from 'react';
-import { ApiProblem, messageOf } from '../../api/client';
+import { useRef, useState } from 'react';
 import type { Business, CreateApiKeyBody } from '../../api/types';
 import type { LoadStatus } from '../../state/collection';
-import { Button } from '../../ui/Button';
 import { Callout } from '../../ui/Callout';
 import { Dialog } from '../../ui/Dialog';
 import { TextField } from '../../ui/Field';
+import { DialogFormActions, FormError } from '../../ui/FormParts';
 import { Switch } from '../../ui/Switch';
+import { useSubmit } from '../../ui/useSubmit';
 import { ExpiryField } from './ExpiryField';
 import {
   fieldOfServerError,
   initialKeyForm,
   type KeyForm,
   type KeyFormErrors,
+  type KeyFormField,
   type KeyFormPatch,
   NAME_MAX,
   toCreateBody,
@@ -47,9 +48,24 @@ export function CreateKeyDialog({
 }: CreateKeyDialogProps) {
   const [form, setForm] = useState<KeyForm>(() => initialKeyForm(currentBusinessId));
   const [submitted, setSubmitted] = useState(false);
-  const [rejected, setRejected] = useState<KeyFormErrors>({});
-  const [busy, setBusy] = useState(false);
   const nameRef = useRef<HTMLInputElement>(null);
+
+  const {
+    busy,
+    errors: rejected,
+    onSubmit,
+    clear,
+  } = useSubmit<KeyFormField>({
+    validate: () => {
+      setSubmitted(true);
+      const found = validateKeyForm(form, now(), businesses.length);
+      if (found.name) nameRef.current?.focus();
+      return found;
+    },
+    fieldOf: (path) => fieldOfServerError({ path, message: '' }),
+    action: () => onCreate(toCreateBody(form, now())),
+    leavesOnSuccess: true,
+  });
 
   // After a first submit, errors follow the form as it is corrected; the server's until a change.
   const errors: KeyFormErrors = {
@@ -62,25 +78,7 @@ export function CreateKeyDialog({
       ...current,
       ...(typeof patch === 'function' ? patch(current) : patch),
     }));
-    setRejected({});
-  }
-
-  async function onSubmit(event: FormEvent) {
-    event.preventDefault();
-    setSubmitted(true);
-    const at = now();
-    const found = validateKeyForm(form, at, businesses.length);
-    if (Object.keys(found).length > 0) {
-      if (found.name) nameRef.current?.focus();
-      return;
-    }
-    setBusy(true);
-    try {
-      await onCreate(toCreateBody(form, at));
-    } catch (error) {
-      setBusy(false);
-      setRejected(serverErrors(error));
-    }
+    clear();
   }
 
   return (
@@ -92,22 +90,9 @@ export function CreateKeyDialog({
       busy={busy}
       initialFocus={nameRef}
       size="lg"
-      footer={
-        <>
-          <Button onClick={onCancel} disabled={busy}>
-            Cancel
-          </Button>
-          <Button type="submit" variant="primary" loading={busy}>
-            Create key
-          </Button>
-        </>
-      }
+      footer={<DialogFormActions busy={busy} submitLabel="Create key" onCancel={onCancel} />}
     >
-      {errors.form && (
-        <Callout tone="danger" role="alert">
-          {errors.form}
-        </Callout>
-      )}
+      <FormError message={errors.form} />
       <TextField
         ref={nameRef}
         label="Name"
@@ -145,17 +130,4 @@ export function CreateKeyDialog({
       <ExpiryField form={form} update={update} error={errors.expiry} now={now} />
     </Dialog>
   );
-}
-
-function serverErrors(error: unknown): KeyFormErrors {
-  if (!(error instanceof ApiProblem)) return { form: messageOf(error) };
-  if (error.status !== 400 || error.errors.length === 0) return { form: messageOf(error) };
-  const found: KeyFormErrors = {};
-  const fields = error.fieldErrors();
-  for (const item of error.errors) {
-    const field = fieldOfServerError(item);
-    const segment = item.path.split('/')[1] ?? '';
-    found[field] ??= fields[segment] ?? item.message;
-  }
-  return found;
 }

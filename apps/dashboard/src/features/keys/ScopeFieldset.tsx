@@ -1,11 +1,11 @@
 import { useId, useState } from 'react';
-import { messageOf } from '../../api/client';
 import type { Business } from '../../api/types';
 import type { LoadStatus } from '../../state/collection';
 import { Badge } from '../../ui/Badge';
 import { Button } from '../../ui/Button';
 import { Callout } from '../../ui/Callout';
 import { Field } from '../../ui/Field';
+import { useSubmit } from '../../ui/useSubmit';
 import type { KeyFormPartProps, ScopeChoice } from './keyForm';
 
 /** Unrestricted or Restricted, and for Restricted the businesses (at least one). */
@@ -145,23 +145,13 @@ function BusinessPicker({
 /** An account without businesses can make its first one here, then restrict the key to it. */
 function FirstBusiness({ onCreate }: { onCreate: (name: string) => Promise<void> }) {
   const [name, setName] = useState('');
-  const [error, setError] = useState<string | undefined>();
-  const [busy, setBusy] = useState(false);
-
-  async function create() {
-    if (name.trim() === '') {
-      setError('Enter a name for the business.');
-      return;
-    }
-    setBusy(true);
-    setError(undefined);
-    try {
-      await onCreate(name.trim());
-    } catch (failure) {
-      setError(messageOf(failure));
-      setBusy(false);
-    }
-  }
+  const { busy, errors, run } = useSubmit<'name'>({
+    validate: () => ({
+      name: name.trim() === '' ? 'Enter a name for the business.' : undefined,
+    }),
+    action: () => onCreate(name.trim()),
+    leavesOnSuccess: true,
+  });
 
   return (
     <div className="first-business">
@@ -170,7 +160,7 @@ function FirstBusiness({ onCreate }: { onCreate: (name: string) => Promise<void>
         choose <strong>Unrestricted</strong> if this key should reach every business you create
         later.
       </p>
-      <Field label="New business name" error={error}>
+      <Field label="New business name" error={errors.name ?? errors.form}>
         {(control) => (
           <div className="inline-form">
             <input
@@ -182,12 +172,12 @@ function FirstBusiness({ onCreate }: { onCreate: (name: string) => Promise<void>
               onKeyDown={(event) => {
                 if (event.key === 'Enter') {
                   event.preventDefault();
-                  void create();
+                  void run();
                 }
               }}
               {...control}
             />
-            <Button icon="plus" onClick={create} loading={busy}>
+            <Button icon="plus" onClick={() => run()} loading={busy}>
               Create business
             </Button>
           </div>
