@@ -15,21 +15,10 @@ import {
   listAgents,
   updateAgent,
 } from './repo.js';
+import type { Agent } from './schemas.js';
 import { checkTemplate, variablesIn } from './template.js';
 
-export interface AgentView {
-  id: string;
-  name: string;
-  language: string;
-  voice: string;
-  greeting: string;
-  instructions: string;
-  variables: string[];
-  createdAt: string;
-  updatedAt: string;
-}
-
-export function toAgentView(row: AgentRow): AgentView {
+export function toAgentView(row: AgentRow): Agent {
   return {
     id: row.id,
     name: row.name,
@@ -67,7 +56,7 @@ export function agentService({ db, cursors }: { db: Kysely<Database>; cursors: C
       business: BusinessRow,
       input: AgentInput & { name: string; greeting: string },
       actor: string,
-    ): Promise<AgentView> {
+    ): Promise<Agent> {
       const now = new Date().toISOString();
       const row: AgentRow = {
         id: newId('agt'),
@@ -95,7 +84,7 @@ export function agentService({ db, cursors }: { db: Kysely<Database>; cursors: C
     async list(
       businessId: string,
       query: { limit: number; cursor?: string },
-    ): Promise<Page<AgentView>> {
+    ): Promise<Page<Agent>> {
       const rows = await listAgents(db, {
         businessId,
         before: query.cursor ? cursors.decode(query.cursor) : undefined,
@@ -107,7 +96,7 @@ export function agentService({ db, cursors }: { db: Kysely<Database>; cursors: C
     /** The agent row itself: calls snapshot it. */
     find,
 
-    async get(businessId: string, agentId: string): Promise<AgentView> {
+    async get(businessId: string, agentId: string): Promise<Agent> {
       return toAgentView(await find(businessId, agentId));
     },
 
@@ -116,7 +105,7 @@ export function agentService({ db, cursors }: { db: Kysely<Database>; cursors: C
       agentId: string,
       input: AgentInput,
       actor: string,
-    ): Promise<AgentView> {
+    ): Promise<Agent> {
       await find(business.id, agentId);
       const patch: Updateable<AgentsTable> = { updated_at: new Date().toISOString() };
       if (input.name !== undefined) patch.name = requireText(input.name, '/name');

@@ -5,7 +5,7 @@ import type { Database } from '../db/schema.js';
 import { ApiError } from '../http/errors.js';
 import { NoContent } from '../http/schemas.js';
 import type { App } from '../http/types.js';
-import { UserSchema } from '../users/routes.js';
+import { UserSchema } from '../users/schemas.js';
 import { toUserView, type UserService } from '../users/service.js';
 import { throttled } from './guard.js';
 import type { Throttle } from './rate-limit.js';

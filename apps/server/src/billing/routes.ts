@@ -1,53 +1,8 @@
-import { type Static, Type } from 'typebox';
 import { isoTime } from '../conversations/service.js';
-import { stringEnum } from '../http/route-kit.js';
-import { idOf, PageQuery, pageOf, Timestamp } from '../http/schemas.js';
+import { pageOf } from '../http/schemas.js';
 import type { App } from '../http/types.js';
+import { BillingSchema, UsageQuery, UsageRecordSchema } from './schemas.js';
 import type { BillingService } from './service.js';
-
-export const BillingSchema = Type.Object(
-  {
-    plan: stringEnum(['free', 'prepaid'] as const, {
-      description: '`free` until an operator adds credit, then `prepaid`.',
-    }),
-    creditMinutes: Type.Integer({
-      description: 'Call minutes left. Calls are refused (402) once it reaches 0.',
-    }),
-    currentPeriod: Type.Object(
-      {
-        start: Timestamp,
-        end: Timestamp,
-        calls: Type.Integer({ description: 'Completed calls billed in the period.' }),
-        minutes: Type.Integer({ description: 'Billed minutes (each call rounded up).' }),
-        seconds: Type.Integer({ description: 'Talk time in seconds.' }),
-      },
-      { description: 'The calendar month (UTC) so far.' },
-    ),
-  },
-  { title: 'Billing' },
-);
-export type Billing = Static<typeof BillingSchema>;
-
-export const UsageRecordSchema = Type.Object(
-  {
-    callId: idOf('call'),
-    businessId: idOf('biz'),
-    conversationId: idOf('conv'),
-    durationSeconds: Type.Integer(),
-    minutes: Type.Integer({ description: 'Billed minutes: the duration rounded up.' }),
-    endedAt: Timestamp,
-  },
-  { title: 'UsageRecord' },
-);
-
-const Time = (description: string) => Type.String({ format: 'date-time', description });
-
-const UsageQuery = Type.Object({
-  ...PageQuery,
-  businessId: Type.Optional(Type.String({ maxLength: 64 })),
-  from: Type.Optional(Time('Only calls that ended at or after this time.')),
-  to: Type.Optional(Time('Only calls that ended before this time.')),
-});
 
 const tags = ['Billing'];
 

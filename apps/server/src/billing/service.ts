@@ -10,29 +10,9 @@ import {
   type UsageRow,
   usageTotals,
 } from './repo.js';
+import type { Billing, UsageRecord } from './schemas.js';
 
-export interface BillingView {
-  plan: 'free' | 'prepaid';
-  creditMinutes: number;
-  currentPeriod: {
-    start: string;
-    end: string;
-    calls: number;
-    minutes: number;
-    seconds: number;
-  };
-}
-
-export interface UsageView {
-  callId: string;
-  businessId: string;
-  conversationId: string;
-  durationSeconds: number;
-  minutes: number;
-  endedAt: string;
-}
-
-function toUsageView(row: UsageRow): UsageView {
+function toUsageView(row: UsageRow): UsageRecord {
   return {
     callId: row.call_id,
     businessId: row.business_id,
@@ -60,7 +40,7 @@ export function billingService(deps: {
   const { db, cursors, freeCreditMinutes } = deps;
 
   return {
-    async summary(userId: string, now = new Date()): Promise<BillingView> {
+    async summary(userId: string, now = new Date()): Promise<Billing> {
       const account = await ensureBillingAccount(db, userId, freeCreditMinutes);
       const period = periodOf(now);
       const totals = await usageTotals(db, userId, period.start, period.end);
@@ -74,7 +54,7 @@ export function billingService(deps: {
     async usage(
       userId: string,
       q: { limit: number; cursor?: string; businessId?: string; from?: string; to?: string },
-    ): Promise<Page<UsageView>> {
+    ): Promise<Page<UsageRecord>> {
       let after: { endedAt: string; callId: string } | undefined;
       if (q.cursor) {
         const [endedAt, callId] = cursors.decode(q.cursor).split('|');

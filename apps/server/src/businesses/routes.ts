@@ -1,48 +1,10 @@
-import { type Static, Type } from 'typebox';
+import { Type } from 'typebox';
 import { actorOf } from '../auth/principal.js';
 import { BusinessParams } from '../http/route-kit.js';
-import { idOf, NoContent, PageQuery, pageOf, Timestamp } from '../http/schemas.js';
+import { NoContent, PageQuery, pageOf } from '../http/schemas.js';
 import type { App } from '../http/types.js';
+import { BusinessSchema, CreateBusinessBody, UpdateBusinessBody } from './schemas.js';
 import { type BusinessService, toBusinessView } from './service.js';
-
-export const BusinessSchema = Type.Object(
-  {
-    id: idOf('biz'),
-    name: Type.String(),
-    defaultLanguage: Type.String({ description: 'BCP 47 tag; agents default to it.' }),
-    timezone: Type.String({ description: 'IANA time zone.' }),
-    disabled: Type.Boolean({ description: 'A disabled business refuses every API request.' }),
-    createdAt: Timestamp,
-    updatedAt: Timestamp,
-  },
-  { title: 'Business' },
-);
-export type Business = Static<typeof BusinessSchema>;
-
-const Name = Type.String({ minLength: 1, maxLength: 100, examples: ['Dental Clinic'] });
-const Language = Type.String({ minLength: 2, maxLength: 35, examples: ['en', 'pt-BR'] });
-const Timezone = Type.String({ minLength: 1, maxLength: 64, examples: ['Europe/Berlin'] });
-
-export const CreateBusinessBody = Type.Object(
-  {
-    name: Name,
-    defaultLanguage: Type.Optional(Language),
-    timezone: Type.Optional(Timezone),
-  },
-  { additionalProperties: false },
-);
-export type CreateBusinessRequest = Static<typeof CreateBusinessBody>;
-
-export const UpdateBusinessBody = Type.Object(
-  {
-    name: Type.Optional(Name),
-    defaultLanguage: Type.Optional(Language),
-    timezone: Type.Optional(Timezone),
-    disabled: Type.Optional(Type.Boolean()),
-  },
-  { additionalProperties: false, minProperties: 1 },
-);
-export type UpdateBusinessRequest = Static<typeof UpdateBusinessBody>;
 
 const tags = ['Businesses'];
 

@@ -16,18 +16,9 @@ import {
   listBusinesses,
   updateBusiness,
 } from './repo.js';
+import type { Business } from './schemas.js';
 
-export interface BusinessView {
-  id: string;
-  name: string;
-  defaultLanguage: string;
-  timezone: string;
-  disabled: boolean;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export function toBusinessView(row: BusinessRow): BusinessView {
+export function toBusinessView(row: BusinessRow): Business {
   return {
     id: row.id,
     name: row.name,
@@ -88,7 +79,7 @@ export function businessService({ db, cursors, publish }: BusinessServiceDeps) {
     async list(
       principal: Principal,
       query: { limit: number; cursor?: string },
-    ): Promise<Page<BusinessView>> {
+    ): Promise<Page<Business>> {
       const rows = await listBusinesses(db, {
         ownerId: principal.userId,
         ids:

@@ -21,13 +21,8 @@ import {
 } from './idempotency.js';
 import type { CallLifecycle } from './lifecycle.js';
 import { findCall, insertCall, listCalls } from './repo.js';
-import {
-  type AgentSnapshot,
-  type CallRow,
-  type CallView,
-  toCallView,
-  toDialRequest,
-} from './views.js';
+import type { Call } from './schemas.js';
+import { type AgentSnapshot, type CallRow, toCallView, toDialRequest } from './views.js';
 
 export interface CreateCallInput {
   agentId: string;
@@ -78,7 +73,7 @@ export function callService(deps: CallServiceDeps) {
       business: BusinessRow,
       input: CreateCallInput,
       idempotencyKey?: string,
-    ): Promise<{ call: CallView; replayed: boolean }> {
+    ): Promise<{ call: Call; replayed: boolean }> {
       const now = Date.now();
       const hash = requestHash(input);
       if (idempotencyKey) {
@@ -187,7 +182,7 @@ export function callService(deps: CallServiceDeps) {
     async list(
       businessId: string,
       query: { limit: number; cursor?: string; status?: CallStatus; agentId?: string; to?: string },
-    ): Promise<Page<CallView>> {
+    ): Promise<Page<Call>> {
       const rows = await listCalls(db, {
         businessId,
         status: query.status,
@@ -199,12 +194,12 @@ export function callService(deps: CallServiceDeps) {
       return toPage(rows, query.limit, cursors, (r) => r.id, toCallView);
     },
 
-    async get(businessId: string, callId: string): Promise<CallView> {
+    async get(businessId: string, callId: string): Promise<Call> {
       return toCallView(await find(businessId, callId));
     },
 
     /** Cancels a call that was not answered yet; a 409 once it was. */
-    async cancel(business: BusinessRow, callId: string): Promise<CallView> {
+    async cancel(business: BusinessRow, callId: string): Promise<Call> {
       await find(business.id, callId);
       const at = new Date();
       const canceled = await deps.lifecycle.finish(

@@ -1,6 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { CallStatus, CallsTable, ProviderName } from '../db/schema.js';
 import type { AgentSnapshot, DialRequest } from '../telephony/provider.js';
+import type { Call } from './schemas.js';
 
 export type { AgentSnapshot, FinalStatus } from '../telephony/provider.js';
 
@@ -19,26 +20,7 @@ export const CALL_STATUSES: readonly CallStatus[] = [
 /** Statuses a call can still leave. */
 export const ACTIVE_STATUSES: readonly CallStatus[] = ['queued', 'ringing', 'in_progress'];
 
-export interface CallView {
-  id: string;
-  status: CallStatus;
-  direction: 'outbound';
-  agentId: string;
-  conversationId: string;
-  to: string;
-  from: string;
-  variables: Record<string, string>;
-  metadata: Record<string, string>;
-  provider: ProviderName;
-  endedReason: string | null;
-  durationSeconds: number;
-  createdAt: string;
-  updatedAt: string;
-  answeredAt: string | null;
-  endedAt: string | null;
-}
-
-export function toCallView(row: CallRow): CallView {
+export function toCallView(row: CallRow): Call {
   return {
     id: row.id,
     status: row.status,

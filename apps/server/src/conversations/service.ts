@@ -4,12 +4,8 @@ import { ApiError } from '../http/errors.js';
 import { type CursorCodec, type Page, toPage } from '../http/pagination.js';
 import { isId } from '../ids.js';
 import { findConversation, listConversations, listMessages } from './repo.js';
-import {
-  type ConversationSummary,
-  type Message,
-  toConversationSummary,
-  toMessage,
-} from './views.js';
+import type { ConversationSummary, Message } from './schemas.js';
+import { toConversationSummary, toMessage } from './views.js';
 
 export interface ConversationQuery {
   limit: number;

@@ -1,27 +1,9 @@
 import type { Selectable } from 'kysely';
 import type { CallStatus, ConversationMessagesTable, ConversationsTable } from '../db/schema.js';
+import type { ConversationSummary, Message } from './schemas.js';
 
 export type ConversationRow = Selectable<ConversationsTable>;
 export type MessageRow = Selectable<ConversationMessagesTable>;
-
-export interface ConversationSummary {
-  id: string;
-  callId: string;
-  agentId: string;
-  direction: 'outbound';
-  status: CallStatus;
-  startedAt: string;
-  answeredAt: string | null;
-  endedAt: string | null;
-  durationSeconds: number;
-  endedReason: string | null;
-}
-
-export interface Message {
-  role: 'agent' | 'user' | 'system';
-  text: string;
-  at: string;
-}
 
 export function toConversationSummary(row: ConversationRow): ConversationSummary {
   return {

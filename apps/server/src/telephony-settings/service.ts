@@ -7,13 +7,7 @@ import { ApiError } from '../http/errors.js';
 import { checkPhoneNumber } from '../http/phone-number.js';
 import type { TwilioCredentials } from '../telephony/twilio.js';
 import { findTelephony, saveTelephony, type TelephonyRow } from './repo.js';
-
-export interface TelephonyView {
-  provider: ProviderName;
-  accountSid: string | null;
-  fromNumber: string | null;
-  updatedAt: string | null;
-}
+import type { Telephony } from './schemas.js';
 
 export type TelephonyInput =
   | { provider: 'simulator' }
@@ -22,7 +16,7 @@ export type TelephonyInput =
 /** The sealing context of a business's token: a token moved onto another business won't open. */
 const tokenContext = (businessId: string) => `telephony:${businessId}`;
 
-function toView(row: TelephonyRow | undefined): TelephonyView {
+function toView(row: TelephonyRow | undefined): Telephony {
   return {
     provider: row?.provider ?? 'simulator',
     accountSid: row?.account_sid ?? null,
@@ -35,12 +29,12 @@ export type TelephonyService = ReturnType<typeof telephonyService>;
 
 export function telephonyService({ db, box }: { db: Kysely<Database>; box: SecretBox }) {
   return {
-    async get(businessId: string): Promise<TelephonyView> {
+    async get(businessId: string): Promise<Telephony> {
       return toView(await findTelephony(db, businessId));
     },
 
     /** Switches provider. The auth token is sealed at once and never shown again. */
-    async put(business: BusinessRow, input: TelephonyInput, actor: string): Promise<TelephonyView> {
+    async put(business: BusinessRow, input: TelephonyInput, actor: string): Promise<Telephony> {
       const now = new Date().toISOString();
       let row: TelephonyRow;
       if (input.provider === 'simulator') {

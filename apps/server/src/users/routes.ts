@@ -1,25 +1,7 @@
-import { type Static, Type } from 'typebox';
 import { actorOf } from '../auth/principal.js';
-import { idOf, Timestamp } from '../http/schemas.js';
 import type { App } from '../http/types.js';
+import { UpdateUserBody, UserSchema } from './schemas.js';
 import { toUserView, type UserService } from './service.js';
-
-export const UserSchema = Type.Object(
-  {
-    id: idOf('usr'),
-    email: Type.String({ format: 'email' }),
-    name: Type.String(),
-    createdAt: Timestamp,
-  },
-  { title: 'User' },
-);
-export type User = Static<typeof UserSchema>;
-
-export const UpdateUserBody = Type.Object(
-  { name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })) },
-  { additionalProperties: false },
-);
-export type UpdateUserRequest = Static<typeof UpdateUserBody>;
 
 const tags = ['User'];
 

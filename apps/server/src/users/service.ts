@@ -7,15 +7,9 @@ import type { Database } from '../db/schema.js';
 import { ApiError } from '../http/errors.js';
 import { newId } from '../ids.js';
 import { findUserByEmail, findUserById, insertUser, type UserRow, updateUser } from './repo.js';
+import type { User } from './schemas.js';
 
-export interface UserView {
-  id: string;
-  email: string;
-  name: string;
-  createdAt: string;
-}
-
-export function toUserView(row: UserRow): UserView {
+export function toUserView(row: UserRow): User {
   return { id: row.id, email: row.email, name: row.name, createdAt: row.created_at };
 }
 

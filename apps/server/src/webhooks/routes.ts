@@ -1,83 +1,17 @@
-import { type Static, Type } from 'typebox';
+import { Type } from 'typebox';
 import { actorOf } from '../auth/principal.js';
 import { problemResponse } from '../http/openapi.js';
-import { BusinessParams, businessChildParams, stringEnum } from '../http/route-kit.js';
-import {
-  idOf,
-  NoContent,
-  NullableTimestamp,
-  PageQuery,
-  pageOf,
-  Timestamp,
-} from '../http/schemas.js';
+import { BusinessParams, stringEnum } from '../http/route-kit.js';
+import { NoContent, PageQuery, pageOf } from '../http/schemas.js';
 import type { App } from '../http/types.js';
-import { EVENT_TYPES } from './outbox.js';
+import {
+  CreatedWebhookEndpointSchema,
+  CreateWebhookBody,
+  DeliverySchema,
+  WebhookEndpointSchema,
+  WebhookParams,
+} from './schemas.js';
 import type { WebhookService } from './service.js';
-
-const EventTypeSchema = stringEnum(EVENT_TYPES);
-
-export const WebhookEndpointSchema = Type.Object(
-  {
-    id: idOf('whk'),
-    url: Type.String(),
-    events: Type.Array(EventTypeSchema),
-    description: Type.Union([Type.String(), Type.Null()]),
-    createdAt: Timestamp,
-  },
-  { title: 'WebhookEndpoint' },
-);
-export type WebhookEndpoint = Static<typeof WebhookEndpointSchema>;
-
-export const CreatedWebhookEndpointSchema = Type.Object(
-  {
-    ...WebhookEndpointSchema.properties,
-    secret: Type.String({
-      description:
-        'Signing secret (Standard Webhooks, `whsec_…`). Shown only in this answer: store it now.',
-    }),
-  },
-  { title: 'CreatedWebhookEndpoint' },
-);
-
-export const CreateWebhookBody = Type.Object(
-  {
-    url: Type.String({
-      minLength: 1,
-      maxLength: 2048,
-      description: 'Where events are POSTed (http or https).',
-      examples: ['https://example.com/iqra/webhooks'],
-    }),
-    events: Type.Optional(
-      Type.Array(EventTypeSchema, {
-        minItems: 1,
-        maxItems: EVENT_TYPES.length,
-        uniqueItems: true,
-        description: 'Event types to receive; every type when omitted.',
-      }),
-    ),
-    description: Type.Optional(Type.String({ maxLength: 200 })),
-  },
-  { additionalProperties: false },
-);
-
-export const DeliverySchema = Type.Object(
-  {
-    eventId: idOf('evt', 'Also the `webhook-id` header of every attempt.'),
-    eventType: Type.String(),
-    status: stringEnum(['pending', 'delivered', 'failed'] as const, {
-      description: '`failed` after the last attempt; `pending` while retries remain.',
-    }),
-    attempts: Type.Integer(),
-    lastStatusCode: Type.Union([Type.Integer(), Type.Null()]),
-    lastError: Type.Union([Type.String(), Type.Null()]),
-    nextAttemptAt: NullableTimestamp,
-    deliveredAt: NullableTimestamp,
-    createdAt: Timestamp,
-  },
-  { title: 'WebhookDelivery' },
-);
-
-const WebhookParams = businessChildParams('webhookId');
 
 const tags = ['Webhooks'];
 

@@ -19,28 +19,9 @@ import {
   listDeliveries,
   listEndpoints,
 } from './repo.js';
+import type { Delivery, WebhookEndpoint } from './schemas.js';
 
-export interface EndpointView {
-  id: string;
-  url: string;
-  events: EventType[];
-  description: string | null;
-  createdAt: string;
-}
-
-export interface DeliveryView {
-  eventId: string;
-  eventType: string;
-  status: DeliveryStatus;
-  attempts: number;
-  lastStatusCode: number | null;
-  lastError: string | null;
-  nextAttemptAt: string | null;
-  deliveredAt: string | null;
-  createdAt: string;
-}
-
-function toEndpointView(row: EndpointRow): EndpointView {
+function toEndpointView(row: EndpointRow): WebhookEndpoint {
   return {
     id: row.id,
     url: row.url,
@@ -50,7 +31,7 @@ function toEndpointView(row: EndpointRow): EndpointView {
   };
 }
 
-function toDeliveryView(row: DeliveryListRow): DeliveryView {
+function toDeliveryView(row: DeliveryListRow): Delivery {
   return {
     eventId: row.event_id,
     eventType: row.type,
@@ -89,7 +70,7 @@ export function webhookService(deps: {
       business: BusinessRow,
       input: { url: string; events?: EventType[]; description?: string },
       actor: string,
-    ): Promise<EndpointView & { secret: string }> {
+    ): Promise<WebhookEndpoint & { secret: string }> {
       const problem = await webhookUrlProblem(input.url, deps.blockPrivate);
       if (problem) throw ApiError.invalidField('/url', problem);
       if ((await countEndpoints(db, business.id)) >= MAX_ENDPOINTS_PER_BUSINESS) {
@@ -130,7 +111,7 @@ export function webhookService(deps: {
       return toPage(rows, q.limit, cursors, (r) => r.id, toEndpointView);
     },
 
-    async get(businessId: string, id: string): Promise<EndpointView> {
+    async get(businessId: string, id: string): Promise<WebhookEndpoint> {
       return toEndpointView(await find(businessId, id));
     },
 
@@ -151,7 +132,7 @@ export function webhookService(deps: {
       businessId: string,
       id: string,
       q: { limit: number; cursor?: string; status?: DeliveryStatus },
-    ): Promise<Page<DeliveryView>> {
+    ): Promise<Page<Delivery>> {
       const endpoint = await find(businessId, id);
       const rows = await listDeliveries(db, {
         endpointId: endpoint.id,

@@ -1,7 +1,7 @@
 import { recordAudit } from '../audit/repo.js';
 import type { Db } from '../db/schema.js';
 import { findWhitelabel, saveWhitelabel, type WhitelabelRow } from './repo.js';
-import type { PutWhitelabelRequest, Whitelabel } from './routes.js';
+import type { PutWhitelabelRequest, Whitelabel } from './schemas.js';
 
 function toView(row: WhitelabelRow | undefined): Whitelabel {
   return {
