@@ -49,6 +49,8 @@ describe('API keys', () => {
       userManagement: false,
       rateLimitPerMinute: 1000,
       status: 'active',
+      revokedReason: null,
+      createdBy: { type: 'user', id: owner.userId },
       createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
       lastUsedAt: null,
       expiresAt: null,
@@ -161,8 +163,8 @@ describe('API keys', () => {
       const res = await create(restrictedAdmin, { type: 'unrestricted' });
       expect(res.statusCode).toBe(403);
       expect(res.json()).toMatchObject({
-        code: 'scope_escalation',
-        detail: 'An API key cannot create a key with a wider business scope than its own.',
+        code: 'escalation_denied',
+        detail: 'This API key cannot create a key with a wider "businessScope" than its own.',
       });
     });
 
