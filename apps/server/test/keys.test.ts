@@ -94,6 +94,20 @@ describe('API keys', () => {
     expect(shown.json().lastUsedAt).toEqual(expect.any(String));
   });
 
+  it('a restricted key is verified in one statement that reads its businesses from the join table', async () => {
+    const { key } = await createKey(t.app, owner, {
+      businessScope: { type: 'restricted', businessIds: [bizB, bizA] },
+    });
+    queries.length = 0;
+    const res = await call(t.app, { url: `/api/v1/businesses/${bizB}`, as: { key } });
+    expect(res.statusCode).toBe(200);
+    const scopeReads = queries.filter((q) => /api_key/.test(q));
+    expect(scopeReads).toHaveLength(1);
+    expect(scopeReads[0]).toMatch(/from "api_keys" as "k"/);
+    expect(scopeReads[0]).toMatch(/from api_key_businesses/);
+    expect(scopeReads[0]).toMatch(/where "k"\."key_hash" = /);
+  });
+
   it('scopes the business list and refuses creating a business with a restricted key', async () => {
     const { key } = await createKey(t.app, owner, {
       businessScope: { type: 'restricted', businessIds: [bizB] },
