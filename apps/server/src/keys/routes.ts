@@ -19,16 +19,34 @@ const RestrictedScope = Type.Object(
   },
   { additionalProperties: false, title: 'Restricted', description: 'Only the listed businesses.' },
 );
+/** As answered: deleting businesses can empty the list (the key is then revoked, scope_empty). */
+const HeldRestrictedScope = Type.Object(
+  {
+    type: Type.Literal('restricted'),
+    businessIds: Type.Array(idOf('biz'), { maxItems: 100 }),
+  },
+  {
+    additionalProperties: false,
+    title: 'RestrictedHeld',
+    description:
+      'Only the listed businesses. A deleted business leaves the list; a key left with none is revoked (`scope_empty`).',
+  },
+);
+
+type Scope = Static<typeof UnrestrictedScope> | Static<typeof RestrictedScope>;
 
 /** A tagged union; `discriminator` makes validation errors name the branch that was meant. */
-export const BusinessScopeSchema = Type.Unsafe<
-  Static<typeof UnrestrictedScope> | Static<typeof RestrictedScope>
->({
-  type: 'object',
-  discriminator: { propertyName: 'type' },
-  required: ['type'],
-  oneOf: [UnrestrictedScope, RestrictedScope],
-});
+function scopeUnion(restricted: typeof RestrictedScope | typeof HeldRestrictedScope) {
+  return Type.Unsafe<Scope>({
+    type: 'object',
+    discriminator: { propertyName: 'type' },
+    required: ['type'],
+    oneOf: [UnrestrictedScope, restricted],
+  });
+}
+
+export const BusinessScopeSchema = scopeUnion(RestrictedScope);
+const HeldBusinessScopeSchema = scopeUnion(HeldRestrictedScope);
 
 export const ApiKeySchema = Type.Object(
   {
@@ -36,7 +54,7 @@ export const ApiKeySchema = Type.Object(
     name: Type.String(),
     prefix: Type.String({ description: 'The first 12 characters, for recognising the key.' }),
     lastFour: Type.String(),
-    businessScope: BusinessScopeSchema,
+    businessScope: HeldBusinessScopeSchema,
     userManagement: Type.Boolean(),
     rateLimitPerMinute: Type.Integer({ description: 'Requests per minute this key may make.' }),
     status: Type.Union([Type.Literal('active'), Type.Literal('revoked'), Type.Literal('expired')]),
