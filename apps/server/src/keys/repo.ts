@@ -12,7 +12,9 @@ type Db = Kysely<Database>;
  * `string_agg` with ORDER BY runs on PostgreSQL and on SQLite ≥ 3.44 (better-sqlite3 bundles
  * a newer one); ids are `biz_` + base32, never a comma.
  */
-const businessIdsOfKey = sql<string | null>`(select string_agg(a.business_id, ',' order by a.business_id)
+const businessIdsOfKey = sql<
+  string | null
+>`(select string_agg(a.business_id, ',' order by a.business_id)
   from api_key_businesses a where a.key_id = k.id)`;
 
 function splitIds(ids: string | null): string[] {

@@ -73,11 +73,7 @@ export const ApiKeySchema = Type.Object(
     ),
     createdBy: Type.Object(
       {
-        type: Type.Union([
-          Type.Literal('user'),
-          Type.Literal('api_key'),
-          Type.Literal('operator'),
-        ]),
+        type: Type.Union([Type.Literal('user'), Type.Literal('api_key'), Type.Literal('operator')]),
         id: Type.Union([Type.String(), Type.Null()], {
           description: 'The user (`usr_…`) or key (`key_…`); null for the operator.',
         }),
@@ -233,10 +229,6 @@ export function registerKeyRoutes(app: App, deps: { keys: KeyService }): void {
       },
     },
     async (request) =>
-      keys.revoke(
-        keyActorOf(request.principal),
-        request.params.keyId,
-        actorOf(request.principal),
-      ),
+      keys.revoke(keyActorOf(request.principal), request.params.keyId, actorOf(request.principal)),
   );
 }
