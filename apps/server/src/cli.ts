@@ -164,7 +164,7 @@ async function operatorCommand(
       const businessIds = values.business ?? [];
       const rateLimit = values['rate-limit'];
       const created = await keys.create(
-        { userId: owner.id, actor: 'cli', scope: { type: 'unrestricted' } },
+        { userId: owner.id, actor: 'cli', createdBy: 'operator' },
         {
           name: required(values.name, '--name'),
           businessScope:
@@ -209,7 +209,7 @@ async function operatorCommand(
       const keyId = required(positionals[0], 'the key id (key_…)');
       const row = await findApiKeyById(db, keyId);
       if (!row) throw new UsageError(`No key ${keyId}.`);
-      const view = await keys.revoke(row.user_id, keyId, 'cli');
+      const view = await keys.revoke({ userId: row.user_id }, keyId, 'cli');
       note(`Revoked ${view.id} "${view.name}" at ${view.revokedAt}.`);
       return;
     }

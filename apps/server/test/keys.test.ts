@@ -49,6 +49,8 @@ describe('API keys', () => {
       userManagement: false,
       rateLimitPerMinute: 1000,
       status: 'active',
+      revokedReason: null,
+      createdBy: { type: 'user', id: owner.userId },
       createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
       lastUsedAt: null,
       expiresAt: null,
@@ -90,6 +92,20 @@ describe('API keys', () => {
     expect(row.last_used_at).toBeNull();
     const shown = await call(t.app, { url: `/api/v1/user/api-keys/${id}`, as: { session: owner } });
     expect(shown.json().lastUsedAt).toEqual(expect.any(String));
+  });
+
+  it('a restricted key is verified in one statement that reads its businesses from the join table', async () => {
+    const { key } = await createKey(t.app, owner, {
+      businessScope: { type: 'restricted', businessIds: [bizB, bizA] },
+    });
+    queries.length = 0;
+    const res = await call(t.app, { url: `/api/v1/businesses/${bizB}`, as: { key } });
+    expect(res.statusCode).toBe(200);
+    const scopeReads = queries.filter((q) => /api_key/.test(q));
+    expect(scopeReads).toHaveLength(1);
+    expect(scopeReads[0]).toMatch(/from "api_keys" as "k"/);
+    expect(scopeReads[0]).toMatch(/from api_key_businesses/);
+    expect(scopeReads[0]).toMatch(/where "k"\."key_hash" = /);
   });
 
   it('scopes the business list and refuses creating a business with a restricted key', async () => {
@@ -161,8 +177,8 @@ describe('API keys', () => {
       const res = await create(restrictedAdmin, { type: 'unrestricted' });
       expect(res.statusCode).toBe(403);
       expect(res.json()).toMatchObject({
-        code: 'scope_escalation',
-        detail: 'An API key cannot create a key with a wider business scope than its own.',
+        code: 'escalation_denied',
+        detail: 'This API key cannot create a key with a wider "businessScope" than its own.',
       });
     });
 

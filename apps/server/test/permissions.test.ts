@@ -76,6 +76,8 @@ interface RouteExpectation {
   params?: (world: World, t: TestApp) => Promise<Record<string, string>>;
   /** The request body; `params` are the ones made for this request (an agent to call with…). */
   body?: (target: Target, params: Record<string, string>) => unknown;
+  /** What a restricted user-management key gets instead of `ok` (API.md §5 containment). */
+  restrictedKey?: number;
 }
 
 const freshKeyOfOwner = async (world: World, t: TestApp) => ({
@@ -140,8 +142,19 @@ const EXPECTATIONS: Record<string, RouteExpectation> = {
       businessScope: { type: 'restricted', businessIds: [t.homeBusinessId] },
     }),
   },
-  'GET /api/v1/user/api-keys/:keyId': { access: 'user', ok: 200, params: freshKeyOfOwner },
-  'DELETE /api/v1/user/api-keys/:keyId': { access: 'user', ok: 200, params: freshKeyOfOwner },
+  // The target key is unrestricted: outside a restricted key, so hidden from it.
+  'GET /api/v1/user/api-keys/:keyId': {
+    access: 'user',
+    ok: 200,
+    params: freshKeyOfOwner,
+    restrictedKey: 404,
+  },
+  'DELETE /api/v1/user/api-keys/:keyId': {
+    access: 'user',
+    ok: 200,
+    params: freshKeyOfOwner,
+    restrictedKey: 404,
+  },
   'GET /api/v1/businesses': { access: 'account', ok: 200 },
   'POST /api/v1/businesses': { access: 'unrestricted', ok: 201, body: () => ({ name: 'New' }) },
   'GET /api/v1/businesses/:businessId': { access: 'business:manage', ok: 200 },
@@ -223,7 +236,7 @@ const EXPECTATIONS: Record<string, RouteExpectation> = {
     ok: 200,
     params: freshWebhook,
   },
-  'GET /api/v1/user/billing': { access: 'user', ok: 200 },
+  'GET /api/v1/user/billing': { access: 'user', ok: 200, restrictedKey: 403 },
   'GET /api/v1/user/usage': { access: 'user', ok: 200 },
 };
 
@@ -272,6 +285,7 @@ function expectedStatus(kind: CredentialKind, route: string, e: RouteExpectation
       return traits.restricted ? 403 : e.ok;
     case 'user':
       if (!traits.userManagement) return 403;
+      if (traits.restricted && e.restrictedKey) return e.restrictedKey;
       return traits.owner === 'other' && e.params ? 404 : e.ok;
     case 'business':
     case 'business:manage':
@@ -435,8 +449,12 @@ describe('permission suite', () => {
             }
             if (status === 404) expect(problem.detail).toBe('Not found.');
             if (status === 403 && kind !== 'sessionWithoutCsrf') {
-              const detail =
-                expectation.access === 'user'
+              const traits = KEY_TRAITS[kind];
+              const accountWide =
+                expectation.restrictedKey === 403 && traits?.restricted && traits.userManagement;
+              const detail = accountWide
+                ? expect.stringContaining('unrestricted')
+                : expectation.access === 'user'
                   ? 'This API key does not have user management access.'
                   : expectation.access === 'unrestricted'
                     ? expect.stringContaining('unrestricted')

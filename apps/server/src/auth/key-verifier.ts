@@ -97,9 +97,16 @@ export class KeyVerifier {
       const keyHash = this.hashById.get(invalidation.keyId);
       if (keyHash) this.byHash.delete(keyHash);
     }
-    if (invalidation.userId) {
+    const { userId, businessId } = invalidation;
+    if (userId || businessId) {
       for (const [keyHash, key] of this.byHash.entries()) {
-        if (key.userId === invalidation.userId) this.byHash.delete(keyHash);
+        // A deleted business leaves the scope of every key restricted to it.
+        const scoped =
+          businessId !== undefined &&
+          businessId !== null &&
+          key.businessScope.type === 'restricted' &&
+          key.businessScope.businessIds.includes(businessId);
+        if ((userId && key.userId === userId) || scoped) this.byHash.delete(keyHash);
       }
     }
   }
@@ -114,7 +121,7 @@ function toVerifiedKey(row: KeyVerificationRow): VerifiedKey {
     businessScope:
       row.business_scope_type === 'unrestricted'
         ? { type: 'unrestricted' }
-        : { type: 'restricted', businessIds: JSON.parse(row.business_ids) as string[] },
+        : { type: 'restricted', businessIds: row.business_ids ? row.business_ids.split(',') : [] },
     userManagement: row.user_management === 1,
     rateLimit: row.rate_limit,
     userDisabled: row.user_disabled === 1,

@@ -58,6 +58,7 @@ export async function insertUsage(db: Db, row: UsageRow): Promise<void> {
 export interface UsageQuery {
   userId: string;
   businessId?: string;
+  businessIds?: string[];
   from?: string;
   to?: string;
   /** Keyset position: the last record of the previous page. */
@@ -75,6 +76,9 @@ export async function listUsage(db: Db, q: UsageQuery): Promise<UsageRow[]> {
     .orderBy('call_id', 'desc')
     .limit(q.limit);
   if (q.businessId) query = query.where('business_id', '=', q.businessId);
+  if (q.businessIds) {
+    query = query.where('business_id', 'in', q.businessIds.length > 0 ? q.businessIds : ['']);
+  }
   if (q.from) query = query.where('ended_at', '>=', q.from);
   if (q.to) query = query.where('ended_at', '<', q.to);
   const after = q.after;

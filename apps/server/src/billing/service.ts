@@ -53,7 +53,15 @@ export function billingService(deps: {
 
     async usage(
       userId: string,
-      q: { limit: number; cursor?: string; businessId?: string; from?: string; to?: string },
+      q: {
+        limit: number;
+        cursor?: string;
+        businessId?: string;
+        /** Only these businesses (a restricted key's scope). */
+        businessIds?: string[];
+        from?: string;
+        to?: string;
+      },
     ): Promise<Page<UsageRecord>> {
       let after: { endedAt: string; callId: string } | undefined;
       if (q.cursor) {
@@ -64,6 +72,7 @@ export function billingService(deps: {
       const rows = await listUsage(db, {
         userId,
         businessId: q.businessId,
+        businessIds: q.businessIds,
         from: q.from,
         to: q.to,
         after,

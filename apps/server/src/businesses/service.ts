@@ -7,6 +7,7 @@ import { ApiError } from '../http/errors.js';
 import type { CursorCodec, Page } from '../http/pagination.js';
 import { toPage } from '../http/pagination.js';
 import { newId } from '../ids.js';
+import { lockKeysRestrictedTo, revokeEmptyScopes } from '../keys/repo.js';
 import { requireText } from '../users/service.js';
 import {
   type BusinessPatch,
@@ -117,19 +118,37 @@ export function businessService({ db, cursors, publish }: BusinessServiceDeps) {
       return updated;
     },
 
-    /** Deletes the business and everything in it; keys restricted to it lose that business. */
+    /**
+     * Deletes the business and everything in it. Keys restricted to it lose that business, and
+     * one left with none is revoked (`scope_empty`) in the same transaction.
+     */
     async remove(business: BusinessRow, actor: string): Promise<void> {
-      await db.transaction().execute(async (trx) => {
+      const emptied = await db.transaction().execute(async (trx) => {
+        const now = new Date().toISOString();
+        const scoped = await lockKeysRestrictedTo(trx, business.id);
         await deleteBusiness(trx, business.id);
+        const revoked = await revokeEmptyScopes(trx, scoped, now);
         await recordAudit(trx, {
           userId: business.owner_id,
           actor,
           action: 'business.deleted',
           targetId: business.id,
         });
+        for (const keyId of revoked) {
+          await recordAudit(trx, {
+            userId: business.owner_id,
+            actor,
+            action: 'api_key.revoked',
+            targetId: keyId,
+            data: { reason: 'scope_empty', businessId: business.id },
+          });
+          await recordInvalidation(trx, { keyId });
+        }
         await recordInvalidation(trx, { businessId: business.id });
+        return revoked;
       });
       publish({ businessId: business.id });
+      for (const keyId of emptied) publish({ keyId });
     },
   };
 }

@@ -60,6 +60,9 @@ export interface BusinessesTable {
 
 export type BusinessScopeType = 'unrestricted' | 'restricted';
 
+export type RevokedReason = 'manual' | 'cascade' | 'leaked' | 'scope_empty';
+export type KeyCreatorType = 'user' | 'api_key' | 'operator';
+
 export interface ApiKeysTable {
   id: string;
   user_id: string;
@@ -68,16 +71,16 @@ export interface ApiKeysTable {
   key_hash: string;
   prefix: string;
   last_four: string;
+  /** A restricted key's businesses are its rows in `api_key_businesses`, the only copy. */
   business_scope_type: BusinessScopeType;
-  /**
-   * The restricted list as a JSON array, beside the join table, so verifying a key is one
-   * indexed read. Scopes are fixed at creation, so the copy never drifts.
-   */
-  business_ids: string;
   user_management: Flag;
+  /** Requests per minute; null follows the deployment default. */
   rate_limit: number | null;
   status: 'active' | 'revoked';
-  created_by_key_id: string | null;
+  revoked_reason: RevokedReason | null;
+  created_by_type: KeyCreatorType;
+  /** The user (`user`) or key (`api_key`) that made it; null for the operator's CLI. */
+  created_by_id: string | null;
   created_at: string;
   expires_at: string | null;
   revoked_at: string | null;

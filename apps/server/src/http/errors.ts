@@ -33,10 +33,7 @@ export const ERROR_CATALOG = {
     detail:
       'This API key is restricted to some businesses; creating a business needs an unrestricted key.',
   },
-  scope_escalation: {
-    status: 403,
-    detail: 'An API key cannot create a key with a wider business scope than its own.',
-  },
+  escalation_denied: { status: 403, detail: 'An API key cannot create a key wider than its own.' },
   invalid_signature: { status: 403, detail: 'The request signature is not valid.' },
   session_required: { status: 403, detail: 'This endpoint is only for dashboard sessions.' },
   user_disabled: { status: 403, detail: 'This user account is disabled.' },

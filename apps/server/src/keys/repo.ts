@@ -1,7 +1,33 @@
-import type { Selectable } from 'kysely';
-import type { ApiKeysTable, Db, Flag } from '../db/schema.js';
+import { type RawBuilder, type Selectable, type SqlBool, sql } from 'kysely';
+import type { ApiKeysTable, Db, Flag, RevokedReason } from '../db/schema.js';
 
 export type ApiKeyRow = Selectable<ApiKeysTable>;
+/** A key with its restricted businesses, read from `api_key_businesses` (the only copy). */
+export type ApiKeyRecord = ApiKeyRow & { businessIds: string[] };
+
+/**
+ * A restricted key's businesses, aggregated in the statement that reads the key, so a read
+ * stays one indexed statement (the join table's primary key starts with `key_id`).
+ * `string_agg` with ORDER BY runs on PostgreSQL and on SQLite ≥ 3.44 (better-sqlite3 bundles
+ * a newer one); ids are `biz_` + base32, never a comma.
+ */
+const businessIdsOfKey = sql<
+  string | null
+>`(select string_agg(a.business_id, ',' order by a.business_id)
+  from api_key_businesses a where a.key_id = k.id)`;
+
+function splitIds(ids: string | null): string[] {
+  // Sorted here too: the engines' collations need not agree with JavaScript's order.
+  return ids ? ids.split(',').sort() : [];
+}
+
+function selectKeys(db: Db) {
+  return db.selectFrom('api_keys as k').selectAll('k').select(businessIdsOfKey.as('business_ids'));
+}
+
+function toRecord({ business_ids, ...row }: ApiKeyRow & { business_ids: string | null }) {
+  return { ...row, businessIds: splitIds(business_ids) };
+}
 
 export async function insertApiKey(db: Db, row: ApiKeyRow, businessIds: string[]): Promise<void> {
   await db.insertInto('api_keys').values(row).execute();
@@ -20,7 +46,8 @@ export interface KeyVerificationRow {
   status: 'active' | 'revoked';
   expires_at: string | null;
   business_scope_type: ApiKeysTable['business_scope_type'];
-  business_ids: string;
+  /** Comma-separated, from the join table; null when there is none. */
+  business_ids: string | null;
   user_management: Flag;
   rate_limit: number | null;
   user_disabled: Flag;
@@ -39,7 +66,7 @@ export async function findKeyForVerification(
       'k.status',
       'k.expires_at',
       'k.business_scope_type',
-      'k.business_ids',
+      businessIdsOfKey.as('business_ids'),
       'k.user_management',
       'k.rate_limit',
       'u.disabled as user_disabled',
@@ -48,22 +75,23 @@ export async function findKeyForVerification(
     .executeTakeFirst();
 }
 
+/** `within`: only keys inside this filter (an API key's view, see containment.ts). */
 export async function findApiKey(
   db: Db,
   userId: string,
   keyId: string,
-): Promise<ApiKeyRow | undefined> {
-  return db
-    .selectFrom('api_keys')
-    .selectAll()
-    .where('id', '=', keyId)
-    .where('user_id', '=', userId)
-    .executeTakeFirst();
+  within?: RawBuilder<SqlBool>,
+): Promise<ApiKeyRecord | undefined> {
+  let query = selectKeys(db).where('k.id', '=', keyId).where('k.user_id', '=', userId);
+  if (within) query = query.where(within);
+  const row = await query.executeTakeFirst();
+  return row && toRecord(row);
 }
 
 /** By id alone: for the operator CLI, which acts across users. */
-export async function findApiKeyById(db: Db, keyId: string): Promise<ApiKeyRow | undefined> {
-  return db.selectFrom('api_keys').selectAll().where('id', '=', keyId).executeTakeFirst();
+export async function findApiKeyById(db: Db, keyId: string): Promise<ApiKeyRecord | undefined> {
+  const row = await selectKeys(db).where('k.id', '=', keyId).executeTakeFirst();
+  return row && toRecord(row);
 }
 
 export interface ApiKeyListQuery {
@@ -72,35 +100,87 @@ export interface ApiKeyListQuery {
   now: string;
   before?: string;
   limit: number;
+  within?: RawBuilder<SqlBool>;
 }
 
-export async function listApiKeys(db: Db, q: ApiKeyListQuery): Promise<ApiKeyRow[]> {
-  let query = db
-    .selectFrom('api_keys')
-    .selectAll()
-    .where('user_id', '=', q.userId)
-    .orderBy('id', 'desc')
+export async function listApiKeys(db: Db, q: ApiKeyListQuery): Promise<ApiKeyRecord[]> {
+  let query = selectKeys(db)
+    .where('k.user_id', '=', q.userId)
+    .orderBy('k.id', 'desc')
     .limit(q.limit);
-  if (q.before) query = query.where('id', '<', q.before);
-  if (q.status === 'revoked') query = query.where('status', '=', 'revoked');
+  if (q.within) query = query.where(q.within);
+  if (q.before) query = query.where('k.id', '<', q.before);
+  if (q.status === 'revoked') query = query.where('k.status', '=', 'revoked');
   if (q.status === 'active') {
     query = query
-      .where('status', '=', 'active')
-      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', q.now)]));
+      .where('k.status', '=', 'active')
+      .where((eb) => eb.or([eb('k.expires_at', 'is', null), eb('k.expires_at', '>', q.now)]));
   }
   if (q.status === 'expired') {
-    query = query.where('status', '=', 'active').where('expires_at', '<=', q.now);
+    query = query.where('k.status', '=', 'active').where('k.expires_at', '<=', q.now);
   }
-  return query.execute();
+  return (await query.execute()).map(toRecord);
 }
 
-export async function revokeApiKey(db: Db, keyId: string, at: string): Promise<void> {
+export async function revokeApiKey(
+  db: Db,
+  keyId: string,
+  at: string,
+  reason: RevokedReason,
+): Promise<void> {
   await db
     .updateTable('api_keys')
-    .set({ status: 'revoked', revoked_at: at })
+    .set({ status: 'revoked', revoked_at: at, revoked_reason: reason })
     .where('id', '=', keyId)
     .where('status', '=', 'active')
     .execute();
+}
+
+/**
+ * The keys restricted to a business, row-locked (by a no-op update, which locks on both
+ * engines) so two deletions of a key's last two businesses cannot each see the other's row
+ * and both leave the key active.
+ */
+export async function lockKeysRestrictedTo(db: Db, businessId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('api_key_businesses')
+    .select('key_id')
+    .where('business_id', '=', businessId)
+    .orderBy('key_id')
+    .execute();
+  const ids = rows.map((r) => r.key_id);
+  for (const id of ids) {
+    // One at a time, in id order: two deletions lock shared keys in the same order, no deadlock.
+    await db
+      .updateTable('api_keys')
+      .set((eb) => ({ status: eb.ref('status') }))
+      .where('id', '=', id)
+      .execute();
+  }
+  return ids;
+}
+
+/** Revokes (`scope_empty`) the active keys among `keyIds` that have no business left. */
+export async function revokeEmptyScopes(db: Db, keyIds: string[], at: string): Promise<string[]> {
+  if (keyIds.length === 0) return [];
+  const rows = await db
+    .updateTable('api_keys')
+    .set({ status: 'revoked', revoked_at: at, revoked_reason: 'scope_empty' })
+    .where('id', 'in', keyIds)
+    .where('status', '=', 'active')
+    .where('business_scope_type', '=', 'restricted')
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('api_key_businesses as a')
+            .select('a.key_id')
+            .whereRef('a.key_id', '=', 'api_keys.id'),
+        ),
+      ),
+    )
+    .returning('id')
+    .execute();
+  return rows.map((r) => r.id);
 }
 
 /** One statement per key per flush; never moves `last_used_at` backwards. */

@@ -1,8 +1,8 @@
 import { type Static, Type } from 'typebox';
-import { actorOf } from '../auth/principal.js';
+import { actorOf, type Principal } from '../auth/principal.js';
 import { idOf, NullableTimestamp, PageQuery, pageOf, Timestamp } from '../http/schemas.js';
 import type { App } from '../http/types.js';
-import type { KeyService } from './service.js';
+import type { KeyActor, KeyService } from './service.js';
 
 const UnrestrictedScope = Type.Object(
   { type: Type.Literal('unrestricted') },
@@ -19,16 +19,34 @@ const RestrictedScope = Type.Object(
   },
   { additionalProperties: false, title: 'Restricted', description: 'Only the listed businesses.' },
 );
+/** As answered: deleting businesses can empty the list (the key is then revoked, scope_empty). */
+const HeldRestrictedScope = Type.Object(
+  {
+    type: Type.Literal('restricted'),
+    businessIds: Type.Array(idOf('biz'), { maxItems: 100 }),
+  },
+  {
+    additionalProperties: false,
+    title: 'RestrictedHeld',
+    description:
+      'Only the listed businesses. A deleted business leaves the list; a key left with none is revoked (`scope_empty`).',
+  },
+);
+
+type Scope = Static<typeof UnrestrictedScope> | Static<typeof RestrictedScope>;
 
 /** A tagged union; `discriminator` makes validation errors name the branch that was meant. */
-export const BusinessScopeSchema = Type.Unsafe<
-  Static<typeof UnrestrictedScope> | Static<typeof RestrictedScope>
->({
-  type: 'object',
-  discriminator: { propertyName: 'type' },
-  required: ['type'],
-  oneOf: [UnrestrictedScope, RestrictedScope],
-});
+function scopeUnion(restricted: typeof RestrictedScope | typeof HeldRestrictedScope) {
+  return Type.Unsafe<Scope>({
+    type: 'object',
+    discriminator: { propertyName: 'type' },
+    required: ['type'],
+    oneOf: [UnrestrictedScope, restricted],
+  });
+}
+
+export const BusinessScopeSchema = scopeUnion(RestrictedScope);
+const HeldBusinessScopeSchema = scopeUnion(HeldRestrictedScope);
 
 export const ApiKeySchema = Type.Object(
   {
@@ -36,10 +54,32 @@ export const ApiKeySchema = Type.Object(
     name: Type.String(),
     prefix: Type.String({ description: 'The first 12 characters, for recognising the key.' }),
     lastFour: Type.String(),
-    businessScope: BusinessScopeSchema,
+    businessScope: HeldBusinessScopeSchema,
     userManagement: Type.Boolean(),
-    rateLimitPerMinute: Type.Integer(),
+    rateLimitPerMinute: Type.Integer({ description: 'Requests per minute this key may make.' }),
     status: Type.Union([Type.Literal('active'), Type.Literal('revoked'), Type.Literal('expired')]),
+    revokedReason: Type.Union(
+      [
+        Type.Literal('manual'),
+        Type.Literal('cascade'),
+        Type.Literal('leaked'),
+        Type.Literal('scope_empty'),
+        Type.Null(),
+      ],
+      {
+        description:
+          'Why it was revoked: `scope_empty` when the last business of a restricted key was deleted.',
+      },
+    ),
+    createdBy: Type.Object(
+      {
+        type: Type.Union([Type.Literal('user'), Type.Literal('api_key'), Type.Literal('operator')]),
+        id: Type.Union([Type.String(), Type.Null()], {
+          description: 'The user (`usr_…`) or key (`key_…`); null for the operator.',
+        }),
+      },
+      { description: 'Who made the key: a dashboard session, an API key, or the operator CLI.' },
+    ),
     createdAt: Timestamp,
     lastUsedAt: NullableTimestamp,
     expiresAt: NullableTimestamp,
@@ -68,16 +108,29 @@ export const CreateApiKeyBody = Type.Object(
       maxLength: 100,
       examples: ['Zapier Integration - Dental Clinic'],
     }),
-    businessScope: BusinessScopeSchema,
+    businessScope: Type.Optional({
+      ...BusinessScopeSchema,
+      description:
+        "Required from a session. From an API key, omitted means the key's own scope; a wider one answers 403.",
+    }),
     userManagement: Type.Optional(
       Type.Boolean({
         default: false,
         description: 'Lets the key reach /api/v1/user: profile, billing, white-label, keys.',
       }),
     ),
+    rateLimitPerMinute: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 1_000_000,
+        description:
+          "Requests per minute. From a session: at most the deployment default (the default when omitted). From an API key: at most the key's own (its own when omitted).",
+      }),
+    ),
     expiresAt: Type.Optional(
       Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
-        description: 'When the key stops working; omit or null for never.',
+        description:
+          "When the key stops working; null for never. Omitted: never from a session, the key's own expiry from an API key (which may not be exceeded).",
       }),
     ),
   },
@@ -95,6 +148,13 @@ const ListQuery = Type.Object({
 
 const tags = ['API keys'];
 
+/** An API key acts as itself (bounded by its own limits); a session acts as its user. */
+function keyActorOf(principal: Principal): KeyActor {
+  return principal.kind === 'key'
+    ? { userId: principal.userId, keyId: principal.keyId }
+    : { userId: principal.userId };
+}
+
 export function registerKeyRoutes(app: App, deps: { keys: KeyService }): void {
   const { keys } = deps;
 
@@ -110,7 +170,7 @@ export function registerKeyRoutes(app: App, deps: { keys: KeyService }): void {
       },
     },
     async (request) =>
-      keys.list(request.principal.userId, {
+      keys.list(keyActorOf(request.principal), {
         limit: request.query.limit ?? 20,
         cursor: request.query.cursor,
         status: request.query.status,
@@ -132,10 +192,9 @@ export function registerKeyRoutes(app: App, deps: { keys: KeyService }): void {
       const { principal } = request;
       const created = await keys.create(
         {
-          userId: principal.userId,
+          ...keyActorOf(principal),
           actor: actorOf(principal),
-          keyId: principal.keyId,
-          scope: principal.businessScope,
+          createdBy: principal.kind === 'key' ? 'api_key' : 'user',
         },
         request.body,
       );
@@ -155,7 +214,7 @@ export function registerKeyRoutes(app: App, deps: { keys: KeyService }): void {
         response: { 200: ApiKeySchema },
       },
     },
-    async (request) => keys.get(request.principal.userId, request.params.keyId),
+    async (request) => keys.get(keyActorOf(request.principal), request.params.keyId),
   );
 
   app.delete(
@@ -170,6 +229,6 @@ export function registerKeyRoutes(app: App, deps: { keys: KeyService }): void {
       },
     },
     async (request) =>
-      keys.revoke(request.principal.userId, request.params.keyId, actorOf(request.principal)),
+      keys.revoke(keyActorOf(request.principal), request.params.keyId, actorOf(request.principal)),
   );
 }

@@ -5,14 +5,27 @@ import type { LastUsedRecorder } from '../auth/last-used.js';
 import type { BusinessScope } from '../auth/principal.js';
 import { findOwnedBusinessIds } from '../businesses/repo.js';
 import { type Invalidation, recordInvalidation } from '../cache/invalidation.js';
-import type { Database } from '../db/schema.js';
+import type { Database, KeyCreatorType, RevokedReason } from '../db/schema.js';
 import { ApiError } from '../http/errors.js';
 import { type CursorCodec, type Page, toPage } from '../http/pagination.js';
 import { newId } from '../ids.js';
 import { requireText } from '../users/service.js';
-import { type ApiKeyRow, findApiKey, insertApiKey, listApiKeys, revokeApiKey } from './repo.js';
+import { insideOf, type KeyLimits, widerDimension } from './containment.js';
+import {
+  type ApiKeyRecord,
+  type ApiKeyRow,
+  findApiKey,
+  insertApiKey,
+  listApiKeys,
+  revokeApiKey,
+} from './repo.js';
 
 export type KeyStatus = 'active' | 'revoked' | 'expired';
+
+export interface KeyCreatorRef {
+  type: KeyCreatorType;
+  id: string | null;
+}
 
 export interface ApiKeyView {
   id: string;
@@ -23,6 +36,8 @@ export interface ApiKeyView {
   userManagement: boolean;
   rateLimitPerMinute: number;
   status: KeyStatus;
+  revokedReason: RevokedReason | null;
+  createdBy: KeyCreatorRef;
   createdAt: string;
   lastUsedAt: string | null;
   expiresAt: string | null;
@@ -31,20 +46,26 @@ export interface ApiKeyView {
 
 export interface CreateKeyInput {
   name: string;
-  businessScope: BusinessScope;
+  /** Required from a session or the CLI; from an API key, omitted means the key's own. */
+  businessScope?: BusinessScope;
   userManagement?: boolean;
   expiresAt?: string | null;
-  /** Operator-only (CLI): a budget other than the deployment default. */
   rateLimitPerMinute?: number;
 }
 
-/** Who is creating the key: its owner, and the scope it acts with (a key's own scope). */
-export interface KeyCreator {
+/**
+ * Who is asking: the owner, and the API key acting for them (absent for a session or the CLI).
+ * An API key sees and makes only keys inside itself; see containment.ts.
+ */
+export interface KeyActor {
   userId: string;
-  actor: string;
-  /** The creating key's id, when a key creates a key through the API. */
   keyId?: string;
-  scope: BusinessScope;
+}
+
+/** Who is creating the key, as recorded in `createdBy` and the audit log. */
+export interface KeyCreator extends KeyActor {
+  actor: string;
+  createdBy: KeyCreatorType;
 }
 
 export interface KeyServiceDeps {
@@ -61,19 +82,27 @@ export type KeyService = ReturnType<typeof keyService>;
 export function keyService(deps: KeyServiceDeps) {
   const { db, hash, cursors, lastUsed, publish, defaultRateLimit } = deps;
 
-  function toView(row: ApiKeyRow, now = new Date().toISOString()): ApiKeyView {
+  function limitsOf(row: ApiKeyRecord): KeyLimits {
+    return {
+      businessScope: scopeOf(row),
+      userManagement: row.user_management === 1,
+      rateLimitPerMinute: row.rate_limit ?? defaultRateLimit,
+      expiresAt: row.expires_at,
+    };
+  }
+
+  function toView(row: ApiKeyRecord, now = new Date().toISOString()): ApiKeyView {
     return {
       id: row.id,
       name: row.name,
       prefix: row.prefix,
       lastFour: row.last_four,
-      businessScope:
-        row.business_scope_type === 'unrestricted'
-          ? { type: 'unrestricted' }
-          : { type: 'restricted', businessIds: JSON.parse(row.business_ids) as string[] },
+      businessScope: scopeOf(row),
       userManagement: row.user_management === 1,
       rateLimitPerMinute: row.rate_limit ?? defaultRateLimit,
       status: statusOf(row, now),
+      revokedReason: row.revoked_reason,
+      createdBy: { type: row.created_by_type, id: row.created_by_id },
       createdAt: row.created_at,
       lastUsedAt: lastUsed.merge(row.id, row.last_used_at),
       expiresAt: row.expires_at,
@@ -81,23 +110,69 @@ export function keyService(deps: KeyServiceDeps) {
     };
   }
 
+  /** The calling key's own row: its limits bound what it makes and what it sees. */
+  async function ownKey(actor: KeyActor): Promise<ApiKeyRecord | undefined> {
+    if (!actor.keyId) return undefined;
+    const own = await findApiKey(db, actor.userId, actor.keyId);
+    // The guard verified this key moments ago; a missing row means it was just deleted.
+    if (!own) throw new ApiError('invalid_token');
+    return own;
+  }
+
+  /** SQL filter of the keys an API key may see; undefined for a session or the operator. */
+  async function visibleTo(actor: KeyActor) {
+    const own = await ownKey(actor);
+    return own ? insideOf(limitsOf(own), defaultRateLimit) : undefined;
+  }
+
   return {
     toView,
 
     /**
      * Mints a key. The plaintext is returned here once and never stored: the database keeps its
-     * HMAC and a display hint. A key cannot mint a key that reaches more than it does.
+     * HMAC and a display hint. A key made by a key never exceeds it in any dimension.
      */
     async create(
       creator: KeyCreator,
       input: CreateKeyInput,
     ): Promise<{ view: ApiKeyView; key: string }> {
       const name = requireText(input.name, '/name');
-      const scope = await checkScope(creator, input.businessScope);
+      const maker = await ownKey(creator);
+      const makerLimits = maker && limitsOf(maker);
+      const requestedScope = input.businessScope ?? makerLimits?.businessScope;
+      if (!requestedScope) throw ApiError.invalidField('/businessScope', 'is required');
+      const scope = await checkOwnership(creator.userId, requestedScope);
       const now = new Date();
-      const expiresAt = checkExpiry(input.expiresAt, now);
+      // Omitted fields take the maker's value: a child never silently gets more than its maker.
+      const rateLimit = input.rateLimitPerMinute ?? maker?.rate_limit ?? null;
+      const expiresAt =
+        input.expiresAt === undefined
+          ? (maker?.expires_at ?? null)
+          : checkExpiry(input.expiresAt, now);
+      const limits: KeyLimits = {
+        businessScope: scope,
+        userManagement: input.userManagement === true,
+        rateLimitPerMinute: rateLimit ?? defaultRateLimit,
+        expiresAt,
+      };
+      if (makerLimits) {
+        const wider = widerDimension(limits, makerLimits);
+        if (wider) {
+          throw new ApiError(
+            'escalation_denied',
+            `This API key cannot create a key with a wider "${wider}" than its own.`,
+          );
+        }
+      } else if (creator.createdBy === 'user' && limits.rateLimitPerMinute > defaultRateLimit) {
+        // Only the operator (CLI) grants more than the deployment's standard budget.
+        throw new ApiError(
+          'escalation_denied',
+          `A key created from a session cannot have a "rateLimitPerMinute" above the deployment default (${defaultRateLimit}).`,
+        );
+      }
       const key = generateKey();
       const hint = keyHint(key);
+      const businessIds = scope.type === 'restricted' ? scope.businessIds : [];
       const row: ApiKeyRow = {
         id: newId('key'),
         user_id: creator.userId,
@@ -106,40 +181,54 @@ export function keyService(deps: KeyServiceDeps) {
         prefix: hint.prefix,
         last_four: hint.lastFour,
         business_scope_type: scope.type,
-        business_ids: JSON.stringify(scope.type === 'restricted' ? scope.businessIds : []),
-        user_management: input.userManagement ? 1 : 0,
-        rate_limit: input.rateLimitPerMinute ?? null,
+        user_management: limits.userManagement ? 1 : 0,
+        rate_limit: rateLimit,
         status: 'active',
-        created_by_key_id: creator.keyId ?? null,
+        revoked_reason: null,
+        created_by_type: creator.createdBy,
+        created_by_id:
+          creator.createdBy === 'api_key'
+            ? (creator.keyId ?? null)
+            : creator.createdBy === 'user'
+              ? creator.userId
+              : null,
         created_at: now.toISOString(),
         expires_at: expiresAt,
         revoked_at: null,
         last_used_at: null,
       };
       await db.transaction().execute(async (trx) => {
-        await insertApiKey(trx, row, scope.type === 'restricted' ? scope.businessIds : []);
+        await insertApiKey(trx, row, businessIds);
         await recordAudit(trx, {
           userId: creator.userId,
           actor: creator.actor,
           action: 'api_key.created',
           targetId: row.id,
-          data: { name, businessScope: scope.type, userManagement: input.userManagement === true },
+          data: {
+            name,
+            businessScope: scope.type,
+            userManagement: limits.userManagement,
+            rateLimitPerMinute: limits.rateLimitPerMinute,
+            expiresAt,
+            createdBy: row.created_by_type,
+          },
         });
       });
-      return { view: toView(row, now.toISOString()), key };
+      return { view: toView({ ...row, businessIds }, now.toISOString()), key };
     },
 
     async list(
-      userId: string,
+      actor: KeyActor,
       query: { limit: number; cursor?: string; status?: KeyStatus },
     ): Promise<Page<ApiKeyView>> {
       const now = new Date().toISOString();
       const rows = await listApiKeys(db, {
-        userId,
+        userId: actor.userId,
         status: query.status,
         now,
         before: query.cursor ? cursors.decode(query.cursor) : undefined,
         limit: query.limit + 1,
+        within: await visibleTo(actor),
       });
       return toPage(
         rows,
@@ -150,22 +239,30 @@ export function keyService(deps: KeyServiceDeps) {
       );
     },
 
-    async get(userId: string, keyId: string): Promise<ApiKeyView> {
-      const row = await findApiKey(db, userId, keyId);
+    /** A key outside the caller's reach answers exactly like one that does not exist. */
+    async get(actor: KeyActor, keyId: string): Promise<ApiKeyView> {
+      const row = await findApiKey(db, actor.userId, keyId, await visibleTo(actor));
       if (!row) throw new ApiError('not_found');
       return toView(row);
     },
 
     /** Revokes at once: this process drops its cache now, others within about a second. */
-    async revoke(userId: string, keyId: string, actor: string): Promise<ApiKeyView> {
+    async revoke(actor: KeyActor, keyId: string, auditActor: string): Promise<ApiKeyView> {
+      const within = await visibleTo(actor);
       const row = await db.transaction().execute(async (trx) => {
-        const existing = await findApiKey(trx, userId, keyId);
+        const existing = await findApiKey(trx, actor.userId, keyId, within);
         if (!existing) throw new ApiError('not_found');
         if (existing.status === 'revoked') return existing;
-        await revokeApiKey(trx, keyId, new Date().toISOString());
-        await recordAudit(trx, { userId, actor, action: 'api_key.revoked', targetId: keyId });
+        await revokeApiKey(trx, keyId, new Date().toISOString(), 'manual');
+        await recordAudit(trx, {
+          userId: actor.userId,
+          actor: auditActor,
+          action: 'api_key.revoked',
+          targetId: keyId,
+          data: { reason: 'manual' },
+        });
         await recordInvalidation(trx, { keyId });
-        return findApiKey(trx, userId, keyId);
+        return findApiKey(trx, actor.userId, keyId);
       });
       publish({ keyId });
       if (!row) throw new ApiError('not_found');
@@ -173,13 +270,11 @@ export function keyService(deps: KeyServiceDeps) {
     },
   };
 
-  async function checkScope(creator: KeyCreator, requested: BusinessScope): Promise<BusinessScope> {
-    if (requested.type === 'unrestricted') {
-      if (creator.scope.type !== 'unrestricted') throw new ApiError('scope_escalation');
-      return requested;
-    }
+  /** Every listed business must be the owner's (400 naming the first that is not). */
+  async function checkOwnership(userId: string, requested: BusinessScope): Promise<BusinessScope> {
+    if (requested.type === 'unrestricted') return requested;
     const ids = [...new Set(requested.businessIds)];
-    const owned = new Set(await findOwnedBusinessIds(db, creator.userId, ids));
+    const owned = new Set(await findOwnedBusinessIds(db, userId, ids));
     const unknown = requested.businessIds.findIndex((id) => !owned.has(id));
     if (unknown !== -1) {
       throw ApiError.invalidField(
@@ -187,12 +282,15 @@ export function keyService(deps: KeyServiceDeps) {
         `is not one of your businesses (${requested.businessIds[unknown]})`,
       );
     }
-    if (creator.scope.type === 'restricted') {
-      const reachable = new Set(creator.scope.businessIds);
-      if (ids.some((id) => !reachable.has(id))) throw new ApiError('scope_escalation');
-    }
-    return { type: 'restricted', businessIds: ids };
+    // Sorted as the join table gives them back, so the create answer equals every later read.
+    return { type: 'restricted', businessIds: ids.sort() };
   }
+}
+
+function scopeOf(row: ApiKeyRecord): BusinessScope {
+  return row.business_scope_type === 'unrestricted'
+    ? { type: 'unrestricted' }
+    : { type: 'restricted', businessIds: row.businessIds };
 }
 
 function statusOf(row: ApiKeyRow, now: string): KeyStatus {
@@ -201,8 +299,8 @@ function statusOf(row: ApiKeyRow, now: string): KeyStatus {
   return 'active';
 }
 
-function checkExpiry(value: string | null | undefined, now: Date): string | null {
-  if (value === undefined || value === null) return null;
+function checkExpiry(value: string | null, now: Date): string | null {
+  if (value === null) return null;
   const at = Date.parse(value);
   if (Number.isNaN(at)) throw ApiError.invalidField('/expiresAt', 'must be an ISO-8601 date-time');
   if (at <= now.getTime()) throw ApiError.invalidField('/expiresAt', 'must be in the future');

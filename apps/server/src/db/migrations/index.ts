@@ -4,6 +4,7 @@ import { coreMigration } from './0001_core.js';
 import { whitelabelMigration } from './0002_whitelabel.js';
 import { callsMigration } from './0003_calls.js';
 import { webhooksBillingMigration } from './0004_webhooks_billing.js';
+import { keyContainmentMigration } from './0005_key_containment.js';
 
 export interface MigrationContext {
   engine: Engine;
@@ -20,11 +21,16 @@ function migrations(context: MigrationContext): Record<string, Migration> {
     '0002_whitelabel': whitelabelMigration(context),
     '0003_calls': callsMigration(context),
     '0004_webhooks_billing': webhooksBillingMigration(context),
+    '0005_key_containment': keyContainmentMigration(context),
   };
 }
 
 /** Brings the schema up to date; safe to run on every start and from several processes. */
-export async function migrateToLatest(store: Store): Promise<string[]> {
+export async function migrateToLatest(
+  store: Store,
+  /** Stop after this migration (tests of a migration start from the schema before it). */
+  options: { upTo?: string } = {},
+): Promise<string[]> {
   const context: MigrationContext = {
     engine: store.engine,
     time: store.engine === 'postgres' ? 'timestamptz' : 'text',
@@ -38,7 +44,9 @@ export async function migrateToLatest(store: Store): Promise<string[]> {
     provider: { getMigrations: async () => migrations(context) },
     ...(store.schema ? { migrationTableSchema: store.schema } : {}),
   });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = options.upTo
+    ? await migrator.migrateTo(options.upTo)
+    : await migrator.migrateToLatest();
   if (error) throw error;
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
