@@ -155,6 +155,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
         durationSeconds: 900,
       }),
       signupByIp: new Throttle(counters, { prefix: 'signup:ip', points: 30, durationSeconds: 600 }),
+      signupByEmail: new Throttle(counters, {
+        prefix: 'signup:email',
+        points: 5,
+        durationSeconds: 3600,
+      }),
     },
   });
   registerUserRoutes(app, { users });

@@ -39,7 +39,12 @@ export interface AuthRouteDeps {
   db: Kysely<Database>;
   users: UserService;
   sessionTokens: SessionTokens;
-  throttles: { loginByEmail: Throttle; loginByIp: Throttle; signupByIp: Throttle };
+  throttles: {
+    loginByEmail: Throttle;
+    loginByIp: Throttle;
+    signupByIp: Throttle;
+    signupByEmail: Throttle;
+  };
 }
 
 const tags = ['Dashboard session'];
@@ -78,8 +83,12 @@ export function registerAuthRoutes(app: App, deps: AuthRouteDeps): void {
       },
     },
     async (request, reply) => {
-      const budget = await throttles.signupByIp.consume(request.ip);
-      if (!budget.allowed) throw throttled(budget);
+      // Per address and per email: 409 email_taken stays (the dashboard's clear message), so
+      // these budgets are what keeps it from being an account-enumeration oracle (SECURITY.md).
+      const byIp = await throttles.signupByIp.consume(request.ip);
+      if (!byIp.allowed) throw throttled(byIp);
+      const byEmail = await throttles.signupByEmail.consume(request.body.email.trim().toLowerCase());
+      if (!byEmail.allowed) throw throttled(byEmail);
       const user = await users.create(request.body, 'session');
       const csrfToken = await startSession(request, reply, user.id);
       return reply.code(201).send({ user: toUserView(user), csrfToken });
@@ -99,21 +108,22 @@ export function registerAuthRoutes(app: App, deps: AuthRouteDeps): void {
     },
     async (request, reply) => {
       const email = request.body.email.trim().toLowerCase();
-      for (const [throttle, key] of [
-        [throttles.loginByEmail, email],
-        [throttles.loginByIp, request.ip],
-      ] as const) {
-        const spent = await throttle.isExhausted(key);
-        if (spent) throw throttled(spent);
+      // Reserve the attempt before the password check: checking the budget first and spending
+      // after let every concurrent request pass the check (120 parallel guesses, none refused).
+      const byEmail = await throttles.loginByEmail.consume(email);
+      if (!byEmail.allowed) throw throttled(byEmail);
+      const byIp = await throttles.loginByIp.consume(request.ip);
+      if (!byIp.allowed) {
+        await throttles.loginByEmail.refund(email);
+        throw throttled(byIp);
       }
       const user = await users.checkPassword(email, request.body.password);
-      if (!user) {
-        await throttles.loginByEmail.consume(email);
-        await throttles.loginByIp.consume(request.ip);
-        throw new ApiError('invalid_credentials');
-      }
-      if (user.disabled === 1) throw new ApiError('user_disabled');
+      if (!user) throw new ApiError('invalid_credentials');
+      // The right password is not a failed attempt: give both reservations back (a success also
+      // clears the email's earlier typos, as before).
       await throttles.loginByEmail.reset(email);
+      await throttles.loginByIp.refund(request.ip);
+      if (user.disabled === 1) throw new ApiError('user_disabled');
       const csrfToken = await startSession(request, reply, user.id);
       return { user: toUserView(user), csrfToken };
     },
