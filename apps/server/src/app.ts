@@ -25,7 +25,7 @@ import { businessService } from './businesses/service.js';
 import { InvalidationFeed } from './cache/invalidation.js';
 import { relayInvalidations } from './cache/redis-relay.js';
 import { type BackgroundOptions, registerCallsFeature } from './calls/feature.js';
-import type { Config } from './config.js';
+import { type Config, fastifyTrustProxy } from './config.js';
 import { registerDashboard } from './dashboard/static.js';
 import type { Store } from './db/connect.js';
 import { registerOpenApi } from './http/openapi.js';
@@ -79,7 +79,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       },
     },
     bodyLimit: config.bodyLimitBytes,
-    trustProxy: config.trustProxy,
+    trustProxy: fastifyTrustProxy(config.trustProxy),
     requestIdHeader: false,
     genReqId: () => `req_${randomUUID().replaceAll('-', '')}`,
     routerOptions: { maxParamLength: 200 },
