@@ -143,6 +143,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     db,
     users,
     sessionTokens,
+    alwaysSecureCookie: config.env === 'production',
     throttles: {
       loginByEmail: new Throttle(counters, {
         prefix: 'login:email',

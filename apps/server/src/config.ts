@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 
@@ -282,6 +282,8 @@ interface DevelopmentSecrets {
 function developmentSecrets(dataDir: string): DevelopmentSecrets {
   const file = join(dataDir, 'secrets.json');
   if (existsSync(file)) {
+    // Owner-only even when an older version or a copy left it readable by others.
+    if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
     const stored = JSON.parse(readFileSync(file, 'utf8')) as Partial<DevelopmentSecrets>;
     if (stored.pepper && stored.sessionSecret) {
       return { pepper: stored.pepper, sessionSecret: stored.sessionSecret };
@@ -291,7 +293,7 @@ function developmentSecrets(dataDir: string): DevelopmentSecrets {
     pepper: randomBytes(32).toString('base64url'),
     sessionSecret: randomBytes(32).toString('base64url'),
   };
-  mkdirSync(dirname(file), { recursive: true });
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
   chmodSync(file, 0o600);
   return secrets;

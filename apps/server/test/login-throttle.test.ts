@@ -55,6 +55,7 @@ async function authApp(counters: CounterStore) {
       },
     },
     sessionTokens: new SessionTokens(randomBytes(32).toString('base64url')),
+    alwaysSecureCookie: false,
     throttles: {
       loginByEmail: throttle('login:email', PER_EMAIL),
       loginByIp: throttle('login:ip', PER_IP),

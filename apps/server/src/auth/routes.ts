@@ -39,6 +39,8 @@ export interface AuthRouteDeps {
   db: Kysely<Database>;
   users: UserService;
   sessionTokens: SessionTokens;
+  /** Production: the cookie is `Secure` even when TLS ends at a proxy we were not told about. */
+  alwaysSecureCookie: boolean;
   throttles: {
     loginByEmail: Throttle;
     loginByIp: Throttle;
@@ -50,7 +52,7 @@ export interface AuthRouteDeps {
 const tags = ['Dashboard session'];
 
 export function registerAuthRoutes(app: App, deps: AuthRouteDeps): void {
-  const { db, users, sessionTokens, throttles } = deps;
+  const { db, users, sessionTokens, throttles, alwaysSecureCookie } = deps;
 
   async function startSession(request: FastifyRequest, reply: FastifyReply, userId: string) {
     const { cookie, sessionId } = sessionTokens.issue();
@@ -64,7 +66,7 @@ export function registerAuthRoutes(app: App, deps: AuthRouteDeps): void {
     reply.setCookie(SESSION_COOKIE, cookie, {
       httpOnly: true,
       sameSite: 'lax',
-      secure: request.protocol === 'https',
+      secure: alwaysSecureCookie || request.protocol === 'https',
       path: '/',
       maxAge: SESSION_TTL_MS / 1000,
     });
