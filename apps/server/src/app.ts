@@ -30,7 +30,7 @@ import { registerDashboard } from './dashboard/static.js';
 import type { Store } from './db/connect.js';
 import { registerOpenApi } from './http/openapi.js';
 import { CursorCodec } from './http/pagination.js';
-import { registerProblemHandler } from './http/problem-handler.js';
+import { clientError, frameworkError, registerProblemHandler } from './http/problem-handler.js';
 import type { App } from './http/types.js';
 import { registerValidation } from './http/validation.js';
 import { findKeyForVerification, recordLastUsed } from './keys/repo.js';
@@ -83,6 +83,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     requestIdHeader: false,
     genReqId: () => `req_${randomUUID().replaceAll('-', '')}`,
     routerOptions: { maxParamLength: 200 },
+    frameworkErrors: frameworkError,
+    clientErrorHandler: clientError,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // Only JSON bodies are accepted; anything else is a 415.
