@@ -265,7 +265,8 @@ export function parseTrustProxy(value: string | undefined): TrustProxy {
     const family = isIP(address);
     const bits = family === 4 ? 32 : 128;
     const prefixOk =
-      prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) >= 1 && Number(prefix) <= bits);
+      prefix === undefined ||
+      (/^\d+$/.test(prefix) && Number(prefix) >= 1 && Number(prefix) <= bits);
     if (family === 0 || rest.length > 0 || !prefixOk) {
       throw new ConfigError(`${TRUST_PROXY_HELP}; "${entry}" is not an address or CIDR.`);
     }

@@ -43,7 +43,9 @@ describe('/docs security headers', () => {
     for (const url of ['/docs', '/docs/js/scalar.js']) {
       const res = await t.app.inject({ url });
       expect(res.headers['x-frame-options'], url).toBe('DENY');
-      expect(String(res.headers['content-security-policy']), url).toContain("frame-ancestors 'none'");
+      expect(String(res.headers['content-security-policy']), url).toContain(
+        "frame-ancestors 'none'",
+      );
     }
   });
 
@@ -56,8 +58,8 @@ describe('/docs security headers', () => {
     const served = docsHeaders('<script>start()</script>')['content-security-policy'];
     const tampered = docsHeaders('<script>start();steal()</script>')['content-security-policy'];
     expect(served).not.toBe(tampered);
-    expect(docsHeaders('<script src="js/scalar.js"></script>')['content-security-policy']).toContain(
-      "script-src 'self';",
-    );
+    expect(
+      docsHeaders('<script src="js/scalar.js"></script>')['content-security-policy'],
+    ).toContain("script-src 'self';");
   });
 });

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { fillTemplate, valueOf } from '../src/agents/template.js';
+import { fillTemplate, variableValue } from '../src/agents/template.js';
 
 describe('template variables come from own properties only', () => {
   it.each(['constructor', 'toString', 'hasOwnProperty', 'valueOf', '__proto__'])(
     '{{%s}} with no variables renders as a missing variable, not Object.prototype',
     (name) => {
-      expect(valueOf({}, name)).toBeUndefined();
+      expect(variableValue({}, name)).toBeUndefined();
       expect(fillTemplate(`Hi {{${name}}}!`, {})).toBe('Hi !');
     },
   );

@@ -31,11 +31,11 @@ export function checkTemplate(text: string, path: string): string[] {
  * The value given for a variable: own properties only, so `{{constructor}}` or `{{__proto__}}`
  * never reaches `Object.prototype` (which would read "function Object() { [native code] }").
  */
-export function valueOf(values: Record<string, string>, name: string): string | undefined {
+export function variableValue(values: Record<string, string>, name: string): string | undefined {
   return Object.hasOwn(values, name) ? values[name] : undefined;
 }
 
 /** Fills every `{{name}}`; the caller has checked that each one has a value. */
 export function fillTemplate(text: string, values: Record<string, string>): string {
-  return text.replace(VARIABLE, (_match, name: string) => valueOf(values, name) ?? '');
+  return text.replace(VARIABLE, (_match, name: string) => variableValue(values, name) ?? '');
 }

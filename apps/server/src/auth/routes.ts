@@ -89,7 +89,9 @@ export function registerAuthRoutes(app: App, deps: AuthRouteDeps): void {
       // these budgets are what keeps it from being an account-enumeration oracle (SECURITY.md).
       const byIp = await throttles.signupByIp.consume(request.ip);
       if (!byIp.allowed) throw throttled(byIp);
-      const byEmail = await throttles.signupByEmail.consume(request.body.email.trim().toLowerCase());
+      const byEmail = await throttles.signupByEmail.consume(
+        request.body.email.trim().toLowerCase(),
+      );
       if (!byEmail.allowed) throw throttled(byEmail);
       const user = await users.create(request.body, 'session');
       const csrfToken = await startSession(request, reply, user.id);

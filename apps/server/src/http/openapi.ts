@@ -164,7 +164,10 @@ const INLINE_SCRIPT = /<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/gi;
 export function docsHeaders(html: string): Record<string, string> {
   const hashes = Array.from(
     html.matchAll(INLINE_SCRIPT),
-    (m) => `'sha256-${createHash('sha256').update(m[1] ?? '').digest('base64')}'`,
+    (m) =>
+      `'sha256-${createHash('sha256')
+        .update(m[1] ?? '')
+        .digest('base64')}'`,
   );
   const csp = [
     "default-src 'none'",
