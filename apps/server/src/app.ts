@@ -10,12 +10,12 @@ import { registerBillingRoutes } from './billing/routes.js';
 import { registerBusinessRoutes } from './businesses/routes.js';
 import { registerCallRoutes } from './calls/routes.js';
 import { type BackgroundOptions, buildServices, type Services } from './compose.js';
-import type { Config } from './config.js';
+import { type Config, fastifyTrustProxy } from './config.js';
 import { registerConversationRoutes } from './conversations/routes.js';
 import { registerDashboard } from './dashboard/static.js';
 import type { Store } from './db/connect.js';
 import { registerOpenApi } from './http/openapi.js';
-import { registerProblemHandler } from './http/problem-handler.js';
+import { clientError, frameworkError, registerProblemHandler } from './http/problem-handler.js';
 import type { App } from './http/types.js';
 import { registerValidation } from './http/validation.js';
 import { registerKeyRoutes } from './keys/routes.js';
@@ -38,6 +38,7 @@ const FEATURES: ((app: App, s: Services) => void)[] = [
       db: s.store.db,
       users: s.users,
       sessionTokens: s.sessionTokens,
+      alwaysSecureCookie: s.config.env === 'production',
       throttles: s.throttles,
     }),
   (app, s) => registerUserRoutes(app, { users: s.users }),
@@ -89,10 +90,12 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       },
     },
     bodyLimit: config.bodyLimitBytes,
-    trustProxy: config.trustProxy,
+    trustProxy: fastifyTrustProxy(config.trustProxy),
     requestIdHeader: false,
     genReqId: () => `req_${randomUUID().replaceAll('-', '')}`,
     routerOptions: { maxParamLength: 200 },
+    frameworkErrors: frameworkError,
+    clientErrorHandler: clientError,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // Only JSON bodies are accepted; anything else is a 415.

@@ -179,6 +179,7 @@ export function buildServices(config: Config, store: Store, options: ComposeOpti
       loginByEmail: throttle('login:email', config.loginFailuresPerEmail, 900),
       loginByIp: throttle('login:ip', config.loginFailuresPerIp, 900),
       signupByIp: throttle('signup:ip', 30, 600),
+      signupByEmail: throttle('signup:email', 5, 3600),
     },
     lastUsed,
     // features

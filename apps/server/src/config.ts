@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 
 /** The frozen, validated configuration. Nothing reads `process.env` after `loadConfig`. */
@@ -20,7 +21,11 @@ export interface Config {
   readonly loginFailuresPerEmail: number;
   readonly loginFailuresPerIp: number;
   readonly logLevel: string;
-  readonly trustProxy: boolean;
+  /**
+   * Which peers may set `X-Forwarded-For`/`-Proto`: none (false), the nearest N hops, or these
+   * proxy addresses/CIDRs. Never "any": that would let a client choose its own address.
+   */
+  readonly trustProxy: TrustProxy;
   readonly bodyLimitBytes: number;
   /** Folder of the built dashboard, served at `/` when it exists. */
   readonly dashboardDir: string | undefined;
@@ -39,6 +44,8 @@ export interface Config {
   /** Where the Twilio client sends requests; unset means Twilio itself. */
   readonly twilioApiBaseUrl: string | undefined;
 }
+
+export type TrustProxy = false | number | string[];
 
 export type DatabaseConfig =
   | { readonly kind: 'sqlite'; readonly path: string }
@@ -127,7 +134,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       1_000_000,
     ),
     logLevel,
-    trustProxy: parseBoolean('TRUST_PROXY', env.TRUST_PROXY, false),
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
     bodyLimitBytes: parseInteger('BODY_LIMIT_BYTES', env.BODY_LIMIT_BYTES, 100 * 1024, 1024, 10e6),
     dashboardDir: env.DASHBOARD_DIR ? resolve(cwd, env.DASHBOARD_DIR) : undefined,
     freeCreditMinutes: parseInteger('FREE_CREDIT_MINUTES', env.FREE_CREDIT_MINUTES, 60, 0, 1e7),
@@ -215,11 +222,56 @@ function parseBaseUrl(name: string, value: string | undefined): string | undefin
   return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
 }
 
-function parseBoolean(name: string, value: string | undefined, fallback: boolean): boolean {
-  if (value === undefined || value === '') return fallback;
-  if (['1', 'true', 'yes'].includes(value.toLowerCase())) return true;
-  if (['0', 'false', 'no'].includes(value.toLowerCase())) return false;
-  throw new ConfigError(`${name} must be true or false; got "${value}".`);
+/**
+ * The `trustProxy` option for Fastify. A hop count becomes a function: Fastify 5 reads a bare
+ * number as "trust nobody" because it cannot tell whether the peer is the proxy. A hop count is
+ * therefore only for a server reachable solely through its proxies; the address list is safer.
+ */
+export function fastifyTrustProxy(
+  trustProxy: TrustProxy,
+): false | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trustProxy !== 'number') return trustProxy;
+  const hops = trustProxy;
+  return (_address, hop) => hop < hops;
+}
+
+const TRUST_PROXY_HELP =
+  'TRUST_PROXY must be the number of proxies in front of the server (e.g. 1 behind one load balancer) or a comma list of their addresses or CIDRs (e.g. 10.0.0.0/8,127.0.0.1)';
+/** proxy-addr's names for loopback, link-local and unique-local ranges. */
+const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/**
+ * `TRUST_PROXY`: a hop count or a list of proxy addresses. `true` is refused, because trusting
+ * every hop takes the leftmost `X-Forwarded-For` entry, which the client writes itself (per-IP
+ * throttles would be bypassed by sending the header); so are `0.0.0.0/0` and `::/0`.
+ */
+export function parseTrustProxy(value: string | undefined): TrustProxy {
+  const text = (value ?? '').trim();
+  if (['', '0', 'false', 'no'].includes(text.toLowerCase())) return false;
+  if (['true', 'yes', 'on', 'all', '*'].includes(text.toLowerCase())) {
+    throw new ConfigError(
+      `${TRUST_PROXY_HELP}; "${text}" would trust any X-Forwarded-For, so a client could choose its own address.`,
+    );
+  }
+  if (/^\d+$/.test(text)) {
+    const hops = Number(text);
+    if (hops > 10) throw new ConfigError(`${TRUST_PROXY_HELP}; ${hops} hops is not plausible.`);
+    return hops;
+  }
+  const entries = text.split(',').map((entry) => entry.trim());
+  for (const entry of entries) {
+    if (PROXY_RANGE_NAMES.includes(entry)) continue;
+    const [address = '', prefix, ...rest] = entry.split('/');
+    const family = isIP(address);
+    const bits = family === 4 ? 32 : 128;
+    const prefixOk =
+      prefix === undefined ||
+      (/^\d+$/.test(prefix) && Number(prefix) >= 1 && Number(prefix) <= bits);
+    if (family === 0 || rest.length > 0 || !prefixOk) {
+      throw new ConfigError(`${TRUST_PROXY_HELP}; "${entry}" is not an address or CIDR.`);
+    }
+  }
+  return entries;
 }
 
 interface DevelopmentSecrets {
@@ -231,6 +283,8 @@ interface DevelopmentSecrets {
 function developmentSecrets(dataDir: string): DevelopmentSecrets {
   const file = join(dataDir, 'secrets.json');
   if (existsSync(file)) {
+    // Owner-only even when an older version or a copy left it readable by others.
+    if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
     const stored = JSON.parse(readFileSync(file, 'utf8')) as Partial<DevelopmentSecrets>;
     if (stored.pepper && stored.sessionSecret) {
       return { pepper: stored.pepper, sessionSecret: stored.sessionSecret };
@@ -240,7 +294,7 @@ function developmentSecrets(dataDir: string): DevelopmentSecrets {
     pepper: randomBytes(32).toString('base64url'),
     sessionSecret: randomBytes(32).toString('base64url'),
   };
-  mkdirSync(dirname(file), { recursive: true });
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
   chmodSync(file, 0o600);
   return secrets;

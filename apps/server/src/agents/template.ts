@@ -27,7 +27,15 @@ export function checkTemplate(text: string, path: string): string[] {
   return variablesIn(text);
 }
 
+/**
+ * The value given for a variable: own properties only, so `{{constructor}}` or `{{__proto__}}`
+ * never reaches `Object.prototype` (which would read "function Object() { [native code] }").
+ */
+export function variableValue(values: Record<string, string>, name: string): string | undefined {
+  return Object.hasOwn(values, name) ? values[name] : undefined;
+}
+
 /** Fills every `{{name}}`; the caller has checked that each one has a value. */
 export function fillTemplate(text: string, values: Record<string, string>): string {
-  return text.replace(VARIABLE, (_match, name: string) => values[name] ?? '');
+  return text.replace(VARIABLE, (_match, name: string) => variableValue(values, name) ?? '');
 }

@@ -73,6 +73,15 @@ export class Throttle {
     return this.result(res, false);
   }
 
+  /**
+   * Gives back one point spent by `consume`: an attempt is reserved before the work it limits
+   * (so concurrent requests cannot all pass a check-then-spend race) and refunded when it turns
+   * out not to count, such as a successful login.
+   */
+  async refund(key: string): Promise<void> {
+    await this.limiter.reward(key, 1);
+  }
+
   async reset(key: string): Promise<void> {
     await this.limiter.delete(key);
   }

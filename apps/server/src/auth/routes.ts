@@ -39,13 +39,20 @@ export interface AuthRouteDeps {
   db: Kysely<Database>;
   users: UserService;
   sessionTokens: SessionTokens;
-  throttles: { loginByEmail: Throttle; loginByIp: Throttle; signupByIp: Throttle };
+  /** Production: the cookie is `Secure` even when TLS ends at a proxy we were not told about. */
+  alwaysSecureCookie: boolean;
+  throttles: {
+    loginByEmail: Throttle;
+    loginByIp: Throttle;
+    signupByIp: Throttle;
+    signupByEmail: Throttle;
+  };
 }
 
 const tags = ['Dashboard session'];
 
 export function registerAuthRoutes(app: App, deps: AuthRouteDeps): void {
-  const { db, users, sessionTokens, throttles } = deps;
+  const { db, users, sessionTokens, throttles, alwaysSecureCookie } = deps;
 
   async function startSession(request: FastifyRequest, reply: FastifyReply, userId: string) {
     const { cookie, sessionId } = sessionTokens.issue();
@@ -59,7 +66,7 @@ export function registerAuthRoutes(app: App, deps: AuthRouteDeps): void {
     reply.setCookie(SESSION_COOKIE, cookie, {
       httpOnly: true,
       sameSite: 'lax',
-      secure: request.protocol === 'https',
+      secure: alwaysSecureCookie || request.protocol === 'https',
       path: '/',
       maxAge: SESSION_TTL_MS / 1000,
     });
@@ -78,8 +85,14 @@ export function registerAuthRoutes(app: App, deps: AuthRouteDeps): void {
       },
     },
     async (request, reply) => {
-      const budget = await throttles.signupByIp.consume(request.ip);
-      if (!budget.allowed) throw throttled(budget);
+      // Per address and per email: 409 email_taken stays (the dashboard's clear message), so
+      // these budgets are what keeps it from being an account-enumeration oracle (SECURITY.md).
+      const byIp = await throttles.signupByIp.consume(request.ip);
+      if (!byIp.allowed) throw throttled(byIp);
+      const byEmail = await throttles.signupByEmail.consume(
+        request.body.email.trim().toLowerCase(),
+      );
+      if (!byEmail.allowed) throw throttled(byEmail);
       const user = await users.create(request.body, 'session');
       const csrfToken = await startSession(request, reply, user.id);
       return reply.code(201).send({ user: toUserView(user), csrfToken });
@@ -99,21 +112,22 @@ export function registerAuthRoutes(app: App, deps: AuthRouteDeps): void {
     },
     async (request, reply) => {
       const email = request.body.email.trim().toLowerCase();
-      for (const [throttle, key] of [
-        [throttles.loginByEmail, email],
-        [throttles.loginByIp, request.ip],
-      ] as const) {
-        const spent = await throttle.isExhausted(key);
-        if (spent) throw throttled(spent);
+      // Reserve the attempt before the password check: checking the budget first and spending
+      // after let every concurrent request pass the check (120 parallel guesses, none refused).
+      const byEmail = await throttles.loginByEmail.consume(email);
+      if (!byEmail.allowed) throw throttled(byEmail);
+      const byIp = await throttles.loginByIp.consume(request.ip);
+      if (!byIp.allowed) {
+        await throttles.loginByEmail.refund(email);
+        throw throttled(byIp);
       }
       const user = await users.checkPassword(email, request.body.password);
-      if (!user) {
-        await throttles.loginByEmail.consume(email);
-        await throttles.loginByIp.consume(request.ip);
-        throw new ApiError('invalid_credentials');
-      }
-      if (user.disabled === 1) throw new ApiError('user_disabled');
+      if (!user) throw new ApiError('invalid_credentials');
+      // The right password is not a failed attempt: give both reservations back (a success also
+      // clears the email's earlier typos, as before).
       await throttles.loginByEmail.reset(email);
+      await throttles.loginByIp.refund(request.ip);
+      if (user.disabled === 1) throw new ApiError('user_disabled');
       const csrfToken = await startSession(request, reply, user.id);
       return { user: toUserView(user), csrfToken };
     },

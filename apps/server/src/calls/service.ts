@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { AgentRow } from '../agents/repo.js';
-import { fillTemplate, VARIABLE_NAME, variablesIn } from '../agents/template.js';
+import { fillTemplate, VARIABLE_NAME, variablesIn, variableValue } from '../agents/template.js';
 import { ensureBillingAccount } from '../billing/repo.js';
 import type { BusinessRow } from '../businesses/repo.js';
 import { insertConversation } from '../conversations/repo.js';
@@ -247,7 +247,7 @@ function checkVariables(agent: AgentRow, given: Record<string, string>): Record<
     }
   }
   const used = [...new Set([...variablesIn(agent.greeting), ...variablesIn(agent.instructions)])];
-  const missing = used.find((name) => given[name] === undefined);
+  const missing = used.find((name) => variableValue(given, name) === undefined);
   if (missing !== undefined) {
     throw ApiError.invalidField(
       `/variables/${missing}`,

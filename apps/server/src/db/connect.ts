@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, type LogEvent, PostgresDialect, SqliteDialect } from 'kysely';
@@ -34,7 +34,7 @@ export function openStore(config: DatabaseConfig, options: StoreOptions = {}): S
       }
     : undefined;
   if (config.kind === 'sqlite') {
-    if (config.path !== ':memory:') mkdirSync(dirname(config.path), { recursive: true });
+    if (config.path !== ':memory:') createOwnerOnly(config.path);
     const sqlite = new SQLite(config.path);
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL');
@@ -60,6 +60,17 @@ export function openStore(config: DatabaseConfig, options: StoreOptions = {}): S
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log });
   return { db, engine: 'postgres', schema: config.schema, close: () => db.destroy() };
+}
+
+/**
+ * The database holds key hashes, sessions and sealed provider secrets: owner-only (0600). An
+ * empty file is a valid empty database, so create it ourselves before SQLite would (0644); SQLite
+ * gives the -wal and -shm files the mode of the database file, which covers them too. An
+ * existing file keeps the mode its operator chose.
+ */
+function createOwnerOnly(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  closeSync(openSync(path, 'a', 0o600));
 }
 
 function quoteIdent(name: string): string {

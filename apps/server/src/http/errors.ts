@@ -42,6 +42,7 @@ export const ERROR_CATALOG = {
   method_not_allowed: { status: 405, detail: 'Method not allowed.' },
   conflict: { status: 409, detail: 'The request conflicts with the current state.' },
   email_taken: { status: 409, detail: 'An account with this email already exists.' },
+  request_timeout: { status: 408, detail: 'The request took too long to arrive.' },
   payload_too_large: { status: 413, detail: 'The request body is too large.' },
   unsupported_media_type: {
     status: 415,
@@ -53,6 +54,7 @@ export const ERROR_CATALOG = {
     detail: 'This Idempotency-Key was already used with a different request body.',
   },
   rate_limited: { status: 429, detail: 'Request was throttled.' },
+  headers_too_large: { status: 431, detail: 'The request headers are too large.' },
   internal_error: { status: 500, detail: 'An unexpected error occurred.' },
   service_unavailable: { status: 503, detail: 'The service is temporarily unavailable.' },
 } as const satisfies Record<string, { status: number; detail: string }>;

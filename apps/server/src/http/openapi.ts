@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fastifySwagger from '@fastify/swagger';
 import scalarReference from '@scalar/fastify-api-reference';
 import type { FastifyInstance, RouteOptions } from 'fastify';
@@ -122,6 +123,13 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
     async () => app.swagger(),
   );
 
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (request.url === '/docs' || request.url.startsWith('/docs/')) {
+      reply.headers(docsHeaders(typeof payload === 'string' ? payload : ''));
+    }
+    return payload;
+  });
+
   await app.register(scalarReference, {
     routePrefix: '/docs',
     logLevel: 'warn',
@@ -143,4 +151,41 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       },
     } as Record<string, unknown>,
   });
+}
+
+const INLINE_SCRIPT = /<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/gi;
+
+/**
+ * `/docs` is where people paste keys: it may not be framed (clickjacking), may run only its own
+ * bundled script plus the inline start-up script it was served with (pinned by hash, so an
+ * injected script does not run), talks only to this server, and sends no referrer. Scalar sets
+ * styles at run time, hence 'unsafe-inline' for styles only.
+ */
+export function docsHeaders(html: string): Record<string, string> {
+  const hashes = Array.from(
+    html.matchAll(INLINE_SCRIPT),
+    (m) =>
+      `'sha256-${createHash('sha256')
+        .update(m[1] ?? '')
+        .digest('base64')}'`,
+  );
+  const csp = [
+    "default-src 'none'",
+    `script-src 'self' ${hashes.join(' ')}`.trim(),
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "worker-src 'self' blob:",
+    "manifest-src 'self'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+  return {
+    'content-security-policy': csp,
+    'x-frame-options': 'DENY',
+    'referrer-policy': 'no-referrer',
+    'x-content-type-options': 'nosniff',
+  };
 }

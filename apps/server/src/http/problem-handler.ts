@@ -1,3 +1,5 @@
+import { STATUS_CODES as HTTP_STATUS_TEXT } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, type ErrorCode, type FieldError, problemOf } from './errors.js';
 
@@ -17,7 +19,9 @@ const FASTIFY_CODES: Record<string, { code: ErrorCode; detail?: string }> = {
     code: 'validation_error',
     detail: 'The Content-Length header does not match the body.',
   },
+  // Never echo the path: it is the attacker's text, and Fastify's own answer repeated it.
   FST_ERR_BAD_URL: { code: 'validation_error', detail: 'The request URL is not valid.' },
+  FST_ERR_MAX_PARAM_LENGTH: { code: 'validation_error', detail: 'A path segment is too long.' },
 };
 
 const STATUS_CODES: Record<number, ErrorCode> = {
@@ -59,6 +63,45 @@ export function registerProblemHandler(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) =>
     sendProblem(request, reply, new ApiError('not_found')),
   );
+}
+
+/**
+ * Fastify's `frameworkErrors` option: errors raised before routing (a malformed URL such as
+ * `%ZZ`, an over-long path parameter) are answered like every other error.
+ */
+export function frameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const apiError = toApiError(error);
+  request.log.info({ code: apiError.code, status: apiError.status }, 'request refused');
+  // No onRequest hook ran for this request, so its id header is set here.
+  reply.header('x-request-id', request.id);
+  return sendProblem(request, reply, apiError);
+}
+
+/**
+ * Fastify's `clientErrorHandler` option: Node's HTTP parser refused the request (headers over the
+ * size limit, a NUL or other forbidden byte in a header, a malformed request line), so there is
+ * no request object; write the problem onto the socket ourselves and close it.
+ */
+export function clientError(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const apiError =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? new ApiError('headers_too_large')
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? new ApiError('request_timeout')
+        : new ApiError(
+            'validation_error',
+            'The request is not valid HTTP: a header has a forbidden character (such as NUL), or the request line is malformed.',
+          );
+  const body = JSON.stringify(problemOf(apiError));
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${apiError.status} ${HTTP_STATUS_TEXT[apiError.status] ?? 'Error'}\r\n` +
+        `Content-Type: ${PROBLEM_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `Connection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy();
 }
 
 export function sendProblem(request: FastifyRequest, reply: FastifyReply, error: ApiError) {

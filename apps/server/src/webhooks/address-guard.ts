@@ -1,56 +1,39 @@
 import { lookup } from 'node:dns/promises';
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
 
 /**
- * Addresses a webhook must not reach in production (SSRF): loopback, private, link-local (cloud
- * metadata), carrier-grade NAT, benchmarking, multicast and reserved ranges, in IPv4 and IPv6.
+ * IPv6 outside 2000::/3 (IANA's global unicast space) is never a webhook receiver: that refuses
+ * ::/8 (loopback, unspecified, IPv4-compatible ::7f00:1, SIIT ::ffff:0:a.b.c.d), 64:ff9b::/96 and
+ * 64:ff9b:1::/48 (NAT64), 100::/64 (discard), fc00::/7, fe80::/10, fec0::/10 and ff00::/8 at once,
+ * rather than decoding each form that can carry an IPv4 address.
  */
-const blocked = new BlockList();
-for (const [network, prefix] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.0.2.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
-  ['198.51.100.0', 24],
-  ['203.0.113.0', 24],
-  ['224.0.0.0', 4],
-  ['240.0.0.0', 4],
-] as const) {
-  blocked.addSubnet(network, prefix, 'ipv4');
-}
-for (const [network, prefix] of [
-  ['::', 128],
-  ['::1', 128],
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['ff00::', 8],
-  ['2001:db8::', 32],
-] as const) {
-  blocked.addSubnet(network, prefix, 'ipv6');
-}
+const GLOBAL_UNICAST_V6 = ipaddr.parseCIDR('2000::/3');
 
-/** True for an address no webhook may be sent to in production. */
+/**
+ * True for an address no webhook may be sent to in production (SSRF). An address is allowed only
+ * when ipaddr.js, whose ranges follow the IANA IPv4 and IPv6 special-purpose registries, calls it
+ * plain `unicast`: loopback, private, link-local (cloud metadata), carrier-grade NAT, benchmarking,
+ * documentation, multicast, reserved, 6to4 (2002::/16, 192.88.99.0/24), Teredo (2001::/32) and
+ * the rest of 2001::/23 are all refused. Tunnels that embed an IPv4 address are refused outright:
+ * where they lead depends on a relay we cannot see.
+ */
 export function isPrivateAddress(address: string): boolean {
-  const family = isIP(address);
-  if (family === 4) return blocked.check(address, 'ipv4');
-  if (family !== 6) return true; // not an address at all: refuse
-  const lower = address.toLowerCase();
-  // IPv4-mapped (::ffff:10.0.0.1) and NAT64 (64:ff9b::a00:1) forms carry an IPv4 address.
-  const mapped = lower.match(/^(?:::ffff:|64:ff9b::)(\d+\.\d+\.\d+\.\d+)$/);
-  if (mapped?.[1]) return blocked.check(mapped[1], 'ipv4');
-  const hex = lower.match(/^(?:::ffff:|64:ff9b::)([0-9a-f]{1,4}):([0-9a-f]{1,4})$/);
-  if (hex?.[1] && hex[2]) {
-    const n = (Number.parseInt(hex[1], 16) << 16) | Number.parseInt(hex[2], 16);
-    const v4 = [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
-    return blocked.check(v4, 'ipv4');
+  // Node's parser first: ipaddr.js also accepts legacy forms such as "127.1" or "0x7f.1".
+  if (isIP(address) === 0) return true; // not an address at all: refuse
+  let parsed: ipaddr.IPv4 | ipaddr.IPv6;
+  try {
+    parsed = ipaddr.parse(address);
+  } catch {
+    return true;
   }
-  return blocked.check(address, 'ipv6');
+  if (parsed.kind() === 'ipv6') {
+    const v6 = parsed as ipaddr.IPv6;
+    // ::ffff:a.b.c.d is how a resolver may report a plain IPv4 address: judge that address.
+    if (v6.isIPv4MappedAddress()) return v6.toIPv4Address().range() !== 'unicast';
+    if (!v6.match(GLOBAL_UNICAST_V6)) return true;
+  }
+  return parsed.range() !== 'unicast';
 }
 
 /** The host of a URL without IPv6 brackets. */
