@@ -5,20 +5,20 @@ import Fastify from 'fastify';
 import type { DestinationStream } from 'pino';
 import { registerAgentRoutes } from './agents/routes.js';
 import { registerGuard } from './auth/guard.js';
-import { registerAuthRoutes } from './auth/routes.js';
 import { registerBillingRoutes } from './billing/routes.js';
 import { registerBusinessRoutes } from './businesses/routes.js';
 import { registerCallRoutes } from './calls/routes.js';
 import { type BackgroundOptions, buildServices, type Services } from './compose.js';
 import { type Config, fastifyTrustProxy } from './config.js';
 import { registerConversationRoutes } from './conversations/routes.js';
-import { registerDashboard } from './dashboard/static.js';
+import { MAX_PARAM_LENGTH, registerDashboard } from './dashboard/static.js';
 import type { Store } from './db/connect.js';
 import { registerOpenApi } from './http/openapi.js';
 import { clientError, frameworkError, registerProblemHandler } from './http/problem-handler.js';
 import type { App } from './http/types.js';
 import { registerValidation } from './http/validation.js';
 import { registerKeyRoutes } from './keys/routes.js';
+import { registerSessionRoutes } from './sessions/routes.js';
 import { registerSystemRoutes } from './system/routes.js';
 import { registerTelephonyRoutes } from './telephony-settings/routes.js';
 import { registerUserRoutes } from './users/routes.js';
@@ -34,12 +34,9 @@ export type { BackgroundOptions } from './compose.js';
 const FEATURES: ((app: App, s: Services) => void)[] = [
   (app, s) => registerSystemRoutes(app, { store: s.store }),
   (app, s) =>
-    registerAuthRoutes(app, {
-      db: s.store.db,
-      users: s.users,
-      sessionTokens: s.sessionTokens,
+    registerSessionRoutes(app, {
+      sessions: s.sessions,
       alwaysSecureCookie: s.config.env === 'production',
-      throttles: s.throttles,
     }),
   (app, s) => registerUserRoutes(app, { users: s.users }),
   (app, s) => registerWhitelabelRoutes(app, { whitelabel: s.whitelabel }),
@@ -93,7 +90,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     trustProxy: fastifyTrustProxy(config.trustProxy),
     requestIdHeader: false,
     genReqId: () => `req_${randomUUID().replaceAll('-', '')}`,
-    routerOptions: { maxParamLength: 200 },
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     frameworkErrors: frameworkError,
     clientErrorHandler: clientError,
   }).withTypeProvider<TypeBoxTypeProvider>();

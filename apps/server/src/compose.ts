@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { findAgent } from './agents/repo.js';
 import { agentService } from './agents/service.js';
+import { BusinessDirectory } from './auth/business-directory.js';
 import { keyHasher } from './auth/key-format.js';
 import { KeyVerifier } from './auth/key-verifier.js';
 import { LastUsedRecorder } from './auth/last-used.js';
@@ -14,7 +15,6 @@ import {
 import { SessionTokens } from './auth/session-tokens.js';
 import { findSession } from './auth/sessions-repo.js';
 import { billingService } from './billing/service.js';
-import { BusinessDirectory } from './businesses/directory.js';
 import { findBusinessById } from './businesses/repo.js';
 import { businessService } from './businesses/service.js';
 import { InvalidationFeed } from './cache/invalidation.js';
@@ -32,6 +32,7 @@ import type { Store } from './db/connect.js';
 import { CursorCodec } from './http/pagination.js';
 import { findKeyForVerification, recordLastUsed } from './keys/repo.js';
 import { keyService } from './keys/service.js';
+import { sessionService } from './sessions/service.js';
 import { simulatorProvider } from './telephony/simulator.js';
 import { twilioProvider } from './telephony/twilio.js';
 import { telephonyService } from './telephony-settings/service.js';
@@ -116,6 +117,14 @@ export function buildServices(config: Config, store: Store, options: ComposeOpti
   });
   const sessionTokens = new SessionTokens(config.sessionSecret);
   const cursors = new CursorCodec(config.sessionSecret);
+  const throttles = {
+    authFailures: throttle('authfail', config.authFailuresPerMinute, 60),
+    loginByEmail: throttle('login:email', config.loginFailuresPerEmail, 900),
+    loginByIp: throttle('login:ip', config.loginFailuresPerIp, 900),
+    signupByIp: throttle('signup:ip', 30, 600),
+    signupByEmail: throttle('signup:email', 5, 3600),
+  };
+  const users = userService({ db, publish });
 
   // Calls: the carriers, the lifecycle they report to, and the two background workers.
   const webhookSecrets = new SecretBox(config.pepper, 'iqra:webhook-secrets');
@@ -174,16 +183,11 @@ export function buildServices(config: Config, store: Store, options: ComposeOpti
     sessionTokens,
     findSession: (sessionId: string) => findSession(db, sessionId),
     budgets: new RequestBudgets(counters),
-    throttles: {
-      authFailures: throttle('authfail', config.authFailuresPerMinute, 60),
-      loginByEmail: throttle('login:email', config.loginFailuresPerEmail, 900),
-      loginByIp: throttle('login:ip', config.loginFailuresPerIp, 900),
-      signupByIp: throttle('signup:ip', 30, 600),
-      signupByEmail: throttle('signup:email', 5, 3600),
-    },
+    throttles,
     lastUsed,
     // features
-    users: userService({ db, publish }),
+    users,
+    sessions: sessionService({ db, users, sessionTokens, throttles }),
     keys: keyService({
       db,
       hash,

@@ -10,13 +10,14 @@ import {
   redisCounters,
   Throttle,
 } from '../src/auth/rate-limit.js';
-import { registerAuthRoutes } from '../src/auth/routes.js';
 import { SessionTokens } from '../src/auth/session-tokens.js';
 import { openStore, type Store } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrations/index.js';
 import { registerProblemHandler } from '../src/http/problem-handler.js';
 import type { App } from '../src/http/types.js';
 import { registerValidation } from '../src/http/validation.js';
+import { registerSessionRoutes } from '../src/sessions/routes.js';
+import { sessionService } from '../src/sessions/service.js';
 import { userService } from '../src/users/service.js';
 import { uniqueEmail } from './helpers/client.js';
 import { testDatabase } from './helpers/harness.js';
@@ -45,7 +46,7 @@ async function authApp(counters: CounterStore) {
   await app.register(fastifyCookie);
   const throttle = (prefix: string, points: number) =>
     new Throttle(counters, { prefix: `test:${prefix}`, points, durationSeconds: 900 });
-  registerAuthRoutes(app, {
+  const sessions = sessionService({
     db: store.db,
     users: {
       ...users,
@@ -55,7 +56,6 @@ async function authApp(counters: CounterStore) {
       },
     },
     sessionTokens: new SessionTokens(randomBytes(32).toString('base64url')),
-    alwaysSecureCookie: false,
     throttles: {
       loginByEmail: throttle('login:email', PER_EMAIL),
       loginByIp: throttle('login:ip', PER_IP),
@@ -63,6 +63,7 @@ async function authApp(counters: CounterStore) {
       signupByEmail: throttle('signup:email', 5),
     },
   });
+  registerSessionRoutes(app, { sessions, alwaysSecureCookie: false });
   await app.ready();
   const login = (email: string, password: string, remoteAddress: string) =>
     app.inject({

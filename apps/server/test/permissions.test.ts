@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKey } from '../src/auth/key-format.js';
-import type { Access } from '../src/auth/principal.js';
+import type { Access } from '../src/http/access.js';
 import {
   type Credential,
   call,
@@ -125,17 +125,17 @@ const freshWebhook = async (world: World, t: TestApp) => {
 };
 
 const EXPECTATIONS: Record<string, RouteExpectation> = {
-  'GET /api/v1/user': { access: 'user', ok: 200 },
-  'PATCH /api/v1/user': { access: 'user', ok: 200, body: () => ({ name: 'Renamed' }) },
-  'GET /api/v1/user/whitelabel': { access: 'user', ok: 200 },
+  'GET /api/v1/user': { access: 'userManagement', ok: 200 },
+  'PATCH /api/v1/user': { access: 'userManagement', ok: 200, body: () => ({ name: 'Renamed' }) },
+  'GET /api/v1/user/whitelabel': { access: 'userManagement', ok: 200 },
   'PUT /api/v1/user/whitelabel': {
-    access: 'user',
+    access: 'userManagement',
     ok: 200,
     body: () => ({ brandName: 'Acme Voice', primaryColor: '#4f46e5' }),
   },
-  'GET /api/v1/user/api-keys': { access: 'user', ok: 200 },
+  'GET /api/v1/user/api-keys': { access: 'userManagement', ok: 200 },
   'POST /api/v1/user/api-keys': {
-    access: 'user',
+    access: 'userManagement',
     ok: 201,
     body: (t) => ({
       name: 'Made by the suite',
@@ -144,26 +144,30 @@ const EXPECTATIONS: Record<string, RouteExpectation> = {
   },
   // The target key is unrestricted: outside a restricted key, so hidden from it.
   'GET /api/v1/user/api-keys/:keyId': {
-    access: 'user',
+    access: 'userManagement',
     ok: 200,
     params: freshKeyOfOwner,
     restrictedKey: 404,
   },
   'DELETE /api/v1/user/api-keys/:keyId': {
-    access: 'user',
+    access: 'userManagement',
     ok: 200,
     params: freshKeyOfOwner,
     restrictedKey: 404,
   },
-  'GET /api/v1/businesses': { access: 'account', ok: 200 },
-  'POST /api/v1/businesses': { access: 'unrestricted', ok: 201, body: () => ({ name: 'New' }) },
-  'GET /api/v1/businesses/:businessId': { access: 'business:manage', ok: 200 },
+  'GET /api/v1/businesses': { access: 'anyCredential', ok: 200 },
+  'POST /api/v1/businesses': {
+    access: 'unrestrictedScope',
+    ok: 201,
+    body: () => ({ name: 'New' }),
+  },
+  'GET /api/v1/businesses/:businessId': { access: 'businessIncludingDisabled', ok: 200 },
   'PATCH /api/v1/businesses/:businessId': {
-    access: 'business:manage',
+    access: 'businessIncludingDisabled',
     ok: 200,
     body: () => ({ name: 'Renamed business' }),
   },
-  'DELETE /api/v1/businesses/:businessId': { access: 'business:manage', ok: 204 },
+  'DELETE /api/v1/businesses/:businessId': { access: 'businessIncludingDisabled', ok: 204 },
   'GET /api/v1/businesses/:businessId/agents': { access: 'business', ok: 200 },
   'POST /api/v1/businesses/:businessId/agents': {
     access: 'business',
@@ -236,8 +240,8 @@ const EXPECTATIONS: Record<string, RouteExpectation> = {
     ok: 200,
     params: freshWebhook,
   },
-  'GET /api/v1/user/billing': { access: 'user', ok: 200, restrictedKey: 403 },
-  'GET /api/v1/user/usage': { access: 'user', ok: 200 },
+  'GET /api/v1/user/billing': { access: 'accountWide', ok: 200 },
+  'GET /api/v1/user/usage': { access: 'userManagement', ok: 200 },
 };
 
 /** Routes whose request destroys its target get a fresh business per request. */
@@ -279,16 +283,18 @@ function expectedStatus(kind: CredentialKind, route: string, e: RouteExpectation
   switch (e.access) {
     case 'session':
       return 403;
-    case 'account':
+    case 'anyCredential':
       return e.ok;
-    case 'unrestricted':
+    case 'unrestrictedScope':
       return traits.restricted ? 403 : e.ok;
-    case 'user':
+    case 'accountWide':
+      return !traits.userManagement || traits.restricted ? 403 : e.ok;
+    case 'userManagement':
       if (!traits.userManagement) return 403;
       if (traits.restricted && e.restrictedKey) return e.restrictedKey;
       return traits.owner === 'other' && e.params ? 404 : e.ok;
     case 'business':
-    case 'business:manage':
+    case 'businessIncludingDisabled':
       if (traits.owner === 'other') return 404;
       return kind === 'restrictedOutOfScope' ? 403 : e.ok;
     default:
@@ -451,12 +457,14 @@ describe('permission suite', () => {
             if (status === 403 && kind !== 'sessionWithoutCsrf') {
               const traits = KEY_TRAITS[kind];
               const accountWide =
-                expectation.restrictedKey === 403 && traits?.restricted && traits.userManagement;
+                (expectation.restrictedKey === 403 || expectation.access === 'accountWide') &&
+                traits?.restricted &&
+                traits.userManagement;
               const detail = accountWide
                 ? expect.stringContaining('unrestricted')
-                : expectation.access === 'user'
+                : expectation.access === 'userManagement' || expectation.access === 'accountWide'
                   ? 'This API key does not have user management access.'
-                  : expectation.access === 'unrestricted'
+                  : expectation.access === 'unrestrictedScope'
                     ? expect.stringContaining('unrestricted')
                     : 'This API key does not have access to this business.';
               expect(problem.detail).toEqual(detail);

@@ -1,9 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { BusinessDirectory } from '../businesses/directory.js';
+import { ACCESS_LEVELS, type Access } from '../http/access.js';
 import { ApiError, type ErrorCode } from '../http/errors.js';
+import type { BusinessDirectory } from './business-directory.js';
 import type { KeyVerifier } from './key-verifier.js';
 import type { LastUsedRecorder } from './last-used.js';
-import { ACCESS_LEVELS, type Access, canReachBusiness, type Principal } from './principal.js';
+import { canReachBusiness, type Principal } from './principal.js';
 import {
   type RateLimitResult,
   type RequestBudgets,
@@ -40,6 +41,8 @@ declare module 'fastify' {
     accessTable: readonly RouteAccess[];
   }
 }
+const ACCOUNT_WIDE_DETAIL =
+  'This API key is restricted to some businesses; account-wide data needs a session or an unrestricted key.';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
@@ -154,22 +157,28 @@ async function authorize(
     case 'session':
       if (principal.kind !== 'session') throw new ApiError('session_required');
       return;
-    case 'unrestricted':
+    case 'unrestrictedScope':
       if (principal.businessScope.type !== 'unrestricted') {
         throw new ApiError('unrestricted_key_required');
       }
       return;
-    case 'user':
+    case 'userManagement':
       if (!principal.userManagement) throw new ApiError('user_management_required');
       return;
+    case 'accountWide':
+      if (!principal.userManagement) throw new ApiError('user_management_required');
+      if (principal.businessScope.type !== 'unrestricted') {
+        throw new ApiError('unrestricted_key_required', ACCOUNT_WIDE_DETAIL);
+      }
+      return;
     case 'business':
-    case 'business:manage': {
+    case 'businessIncludingDisabled': {
       const businessId = (request.params as { businessId?: string }).businessId ?? '';
       const business = await deps.businesses.get(businessId);
       // Another user's business answers exactly like one that does not exist.
       if (!business || business.owner_id !== principal.userId) throw new ApiError('not_found');
       if (!canReachBusiness(principal, business.id)) throw new ApiError('business_access_denied');
-      const ownerMayManage = access === 'business:manage' && principal.kind === 'session';
+      const ownerMayManage = access === 'businessIncludingDisabled' && principal.kind === 'session';
       if (business.disabled === 1 && !ownerMayManage) throw new ApiError('business_disabled');
       request.business = business;
       return;

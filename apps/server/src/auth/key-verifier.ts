@@ -1,8 +1,22 @@
 import { LRUCache } from 'lru-cache';
 import type { Invalidation } from '../cache/invalidation.js';
-import type { KeyVerificationRow } from '../keys/repo.js';
+import type { ApiKeysTable, Flag } from '../db/schema.js';
 import { isWellFormedKey, type KeyHasher } from './key-format.js';
 import type { BusinessScope } from './principal.js';
+
+/** The row the verification path needs: one indexed read by hash, joined with its owner. */
+export interface KeyVerificationRow {
+  id: string;
+  user_id: string;
+  status: 'active' | 'revoked';
+  expires_at: string | null;
+  business_scope_type: ApiKeysTable['business_scope_type'];
+  /** Comma-separated, from the join table; null when there is none. */
+  business_ids: string | null;
+  user_management: Flag;
+  rate_limit: number | null;
+  user_disabled: Flag;
+}
 
 /** What the server remembers about a key between requests: no secret, only its rights. */
 export interface VerifiedKey {

@@ -1,4 +1,4 @@
-import type { BusinessRow } from '../businesses/repo.js';
+import type { BusinessRow } from '../db/schema.js';
 
 export type BusinessScope =
   | { type: 'unrestricted' }
@@ -18,42 +18,15 @@ export interface Principal {
   rateLimit: number;
 }
 
-/**
- * What a route needs, declared in its options (`config: { access }`):
- * - `public`: nothing; no credential is read.
- * - `session`: a dashboard session (not an API key).
- * - `account`: any valid credential.
- * - `unrestricted`: a credential whose business scope is unrestricted.
- * - `user`: a credential with user management (sessions always have it).
- * - `business`: the `:businessId` of the path is the caller's, in scope and not disabled.
- * - `business:manage`: like `business`, but a session may still reach a disabled business so its
- *   owner can re-enable or delete it.
- */
-export type Access =
-  | 'public'
-  | 'session'
-  | 'account'
-  | 'unrestricted'
-  | 'user'
-  | 'business'
-  | 'business:manage';
-
-export const ACCESS_LEVELS: readonly Access[] = [
-  'public',
-  'session',
-  'account',
-  'unrestricted',
-  'user',
-  'business',
-  'business:manage',
-];
-
 /** The actor recorded in audit events. */
 export function actorOf(principal: Principal): string {
   return principal.kind === 'key' ? (principal.keyId ?? 'key') : 'session';
 }
 
-export function canReachBusiness(principal: Principal, businessId: string): boolean {
+export function canReachBusiness(
+  principal: Pick<Principal, 'businessScope'>,
+  businessId: string,
+): boolean {
   return (
     principal.businessScope.type === 'unrestricted' ||
     principal.businessScope.businessIds.includes(businessId)
@@ -61,9 +34,6 @@ export function canReachBusiness(principal: Principal, businessId: string): bool
 }
 
 declare module 'fastify' {
-  interface FastifyContextConfig {
-    access?: Access;
-  }
   interface FastifyRequest {
     /** Set by the auth hook on every non-public route; handlers may rely on it. */
     principal: Principal;

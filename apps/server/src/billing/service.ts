@@ -1,8 +1,10 @@
 import type { Kysely } from 'kysely';
 import { recordAudit } from '../audit/repo.js';
+import { canReachBusiness, type Principal } from '../auth/principal.js';
 import type { Database } from '../db/schema.js';
 import { ApiError } from '../http/errors.js';
 import { type CursorCodec, type Page, toPage } from '../http/pagination.js';
+import { DEFAULT_PAGE_SIZE, isoTime, type PageRequest } from '../http/route-kit.js';
 import {
   changeCredit,
   ensureBillingAccount,
@@ -51,18 +53,19 @@ export function billingService(deps: {
       };
     },
 
+    /**
+     * Usage records, newest first. A restricted key sees its own businesses only, and naming
+     * another business is a 403 rather than an empty page.
+     */
     async usage(
-      userId: string,
-      q: {
-        limit: number;
-        cursor?: string;
-        businessId?: string;
-        /** Only these businesses (a restricted key's scope). */
-        businessIds?: string[];
-        from?: string;
-        to?: string;
-      },
+      principal: Pick<Principal, 'userId' | 'businessScope'>,
+      q: PageRequest & { businessId?: string; from?: string; to?: string },
     ): Promise<Page<UsageRecord>> {
+      const { businessScope } = principal;
+      if (q.businessId && !canReachBusiness(principal, q.businessId)) {
+        throw new ApiError('business_access_denied');
+      }
+      const limit = q.limit ?? DEFAULT_PAGE_SIZE;
       let after: { endedAt: string; callId: string } | undefined;
       if (q.cursor) {
         const [endedAt, callId] = cursors.decode(q.cursor).split('|');
@@ -70,15 +73,15 @@ export function billingService(deps: {
         after = { endedAt, callId };
       }
       const rows = await listUsage(db, {
-        userId,
+        userId: principal.userId,
         businessId: q.businessId,
-        businessIds: q.businessIds,
-        from: q.from,
-        to: q.to,
+        businessIds: businessScope.type === 'restricted' ? businessScope.businessIds : undefined,
+        from: q.from === undefined ? undefined : isoTime(q.from, 'from'),
+        to: q.to === undefined ? undefined : isoTime(q.to, 'to'),
         after,
-        limit: q.limit + 1,
+        limit: limit + 1,
       });
-      return toPage(rows, q.limit, cursors, (r) => `${r.ended_at}|${r.call_id}`, toUsageView);
+      return toPage(rows, limit, cursors, (r) => `${r.ended_at}|${r.call_id}`, toUsageView);
     },
 
     /** An operator adds call credit; the account leaves the free plan. Returns the new balance. */

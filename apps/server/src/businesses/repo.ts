@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
-import type { BusinessesTable, Db, Flag } from '../db/schema.js';
+import type { BusinessesTable, BusinessRow, Db, Flag } from '../db/schema.js';
 
-export type BusinessRow = Selectable<BusinessesTable>;
+export type { BusinessRow } from '../db/schema.js';
 
 export async function insertBusiness(db: Db, row: BusinessRow): Promise<void> {
   await db.insertInto('businesses').values(row).execute();

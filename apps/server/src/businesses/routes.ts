@@ -14,7 +14,7 @@ export function registerBusinessRoutes(app: App, deps: { businesses: BusinessSer
   app.get(
     '/api/v1/businesses',
     {
-      config: { access: 'account' },
+      config: { access: 'anyCredential' },
       schema: {
         tags,
         summary: 'List the businesses this credential can reach',
@@ -32,7 +32,7 @@ export function registerBusinessRoutes(app: App, deps: { businesses: BusinessSer
   app.post(
     '/api/v1/businesses',
     {
-      config: { access: 'unrestricted' },
+      config: { access: 'unrestrictedScope' },
       schema: {
         tags,
         summary: 'Create a business (needs an unrestricted key)',
@@ -53,7 +53,7 @@ export function registerBusinessRoutes(app: App, deps: { businesses: BusinessSer
   app.get(
     '/api/v1/businesses/:businessId',
     {
-      config: { access: 'business:manage' },
+      config: { access: 'businessIncludingDisabled' },
       schema: {
         tags,
         summary: 'Get a business',
@@ -67,7 +67,7 @@ export function registerBusinessRoutes(app: App, deps: { businesses: BusinessSer
   app.patch(
     '/api/v1/businesses/:businessId',
     {
-      config: { access: 'business:manage' },
+      config: { access: 'businessIncludingDisabled' },
       schema: {
         tags,
         summary: 'Rename, re-configure, disable or re-enable a business',
@@ -85,7 +85,7 @@ export function registerBusinessRoutes(app: App, deps: { businesses: BusinessSer
   app.delete(
     '/api/v1/businesses/:businessId',
     {
-      config: { access: 'business:manage' },
+      config: { access: 'businessIncludingDisabled' },
       schema: {
         tags,
         summary: 'Delete a business and everything in it',

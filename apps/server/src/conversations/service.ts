@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { CallStatus, Database } from '../db/schema.js';
 import { ApiError } from '../http/errors.js';
 import { type CursorCodec, type Page, toPage } from '../http/pagination.js';
+import { isoTime } from '../http/route-kit.js';
 import { isId } from '../ids.js';
 import { findConversation, listConversations, listMessages } from './repo.js';
 import type { ConversationSummary, Message } from './schemas.js';
@@ -55,19 +56,4 @@ export function conversationService({
       return { ...toConversationSummary(row), messages: messages.map(toMessage) };
     },
   };
-}
-
-/** Normalises a time filter to the stored form (ISO-8601 UTC, milliseconds). */
-export function isoTime(value: string, name: string): string {
-  const at = Date.parse(value);
-  if (Number.isNaN(at)) {
-    throw new ApiError(
-      'validation_error',
-      `Query parameter "${name}" must be an ISO-8601 date-time.`,
-      {
-        errors: [{ path: `/${name}`, message: 'must be an ISO-8601 date-time', in: 'query' }],
-      },
-    );
-  }
-  return new Date(at).toISOString();
 }

@@ -11,6 +11,9 @@ import type { App } from '../http/types.js';
 const DEFAULT_DIR = fileURLToPath(new URL('../../../dashboard/dist', import.meta.url));
 
 /** Paths that belong to the API and the service: never answered with the dashboard. */
+/** The router's `maxParamLength` (app.ts). */
+export const MAX_PARAM_LENGTH = 200;
+
 const RESERVED = ['/api', '/auth', '/docs', '/healthz', '/readyz'];
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -68,7 +71,15 @@ export async function registerDashboard(app: App, config: Pick<Config, 'dashboar
       { config: { access: 'public' }, schema: { hide: true }, logLevel: 'warn' },
       async (request, reply) => {
         const path = pathOf(request);
-        if (isReserved(path)) throw new ApiError('not_found');
+        if (isReserved(path)) {
+          // Without this catch-all the router would have refused an over-long path parameter
+          // before routing (a 400 via frameworkErrors); answer the same, whether or not the
+          // dashboard is built.
+          if (path.split('/').some((segment) => segment.length > MAX_PARAM_LENGTH)) {
+            throw new ApiError('validation_error', 'The request URL is not valid.');
+          }
+          throw new ApiError('not_found');
+        }
         if (path === '/' || path === '/index.html') return sendIndex(reply);
         if (files.has(path)) {
           return reply

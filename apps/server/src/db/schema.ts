@@ -1,4 +1,4 @@
-import type { Generated, Kysely } from 'kysely';
+import type { Generated, Kysely, Selectable } from 'kysely';
 
 /**
  * Table types shared by both engines. Times are ISO-8601 UTC strings (text on SQLite,
@@ -289,3 +289,6 @@ export interface UsageRecordsTable {
 
 /** What every repository function takes first: the database, or a transaction on it. */
 export type Db = Kysely<Database>;
+
+/** A business as stored: the guard attaches it to every business route's request. */
+export type BusinessRow = Selectable<BusinessesTable>;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fastifySwagger from '@fastify/swagger';
 import scalarReference from '@scalar/fastify-api-reference';
 import type { FastifyInstance, RouteOptions } from 'fastify';
-import type { Access } from '../auth/principal.js';
+import type { Access } from './access.js';
 import { ProblemSchema } from './schemas.js';
 
 const API_DESCRIPTION = `
@@ -40,7 +40,7 @@ function errorResponses(access: Access, route: RouteOptions): Record<string, unk
   if (access === 'public') return responses;
   responses['401'] = problem('No credential, or an invalid, revoked or expired key.');
   responses['403'] = problem('The credential lacks a scope this route needs, or is disabled.');
-  if (access === 'business' || access === 'business:manage' || route.url.includes('/:')) {
+  if (access === 'business' || access === 'businessIncludingDisabled' || route.url.includes('/:')) {
     responses['404'] = problem('Not found, or not yours.');
   }
   if (route.schema?.body) responses['415'] = problem('The body is not `application/json`.');

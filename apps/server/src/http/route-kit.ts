@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { ApiError } from './errors.js';
 import { type CursorCodec, type Page, toPage } from './pagination.js';
 
 /**
@@ -84,4 +85,19 @@ export function nonBlankText(options: {
     pattern: '\\S',
     'x-pattern-message': 'must not be blank',
   });
+}
+
+/** Normalises a time filter to the stored form (ISO-8601 UTC, milliseconds). */
+export function isoTime(value: string, name: string): string {
+  const at = Date.parse(value);
+  if (Number.isNaN(at)) {
+    throw new ApiError(
+      'validation_error',
+      `Query parameter "${name}" must be an ISO-8601 date-time.`,
+      {
+        errors: [{ path: `/${name}`, message: 'must be an ISO-8601 date-time', in: 'query' }],
+      },
+    );
+  }
+  return new Date(at).toISOString();
 }

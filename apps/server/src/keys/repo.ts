@@ -1,4 +1,5 @@
 import { type RawBuilder, type Selectable, type SqlBool, sql } from 'kysely';
+import type { KeyVerificationRow } from '../auth/key-verifier.js';
 import type { ApiKeysTable, Db, Flag, RevokedReason } from '../db/schema.js';
 
 export type ApiKeyRow = Selectable<ApiKeysTable>;
@@ -37,20 +38,6 @@ export async function insertApiKey(db: Db, row: ApiKeyRow, businessIds: string[]
       .values(businessIds.map((business_id) => ({ key_id: row.id, business_id })))
       .execute();
   }
-}
-
-/** The row the verification path needs: one indexed read by hash, joined with its owner. */
-export interface KeyVerificationRow {
-  id: string;
-  user_id: string;
-  status: 'active' | 'revoked';
-  expires_at: string | null;
-  business_scope_type: ApiKeysTable['business_scope_type'];
-  /** Comma-separated, from the join table; null when there is none. */
-  business_ids: string | null;
-  user_management: Flag;
-  rate_limit: number | null;
-  user_disabled: Flag;
 }
 
 export async function findKeyForVerification(

@@ -161,7 +161,7 @@ export function registerKeyRoutes(app: App, deps: { keys: KeyService }): void {
   app.get(
     '/api/v1/user/api-keys',
     {
-      config: { access: 'user' },
+      config: { access: 'userManagement' },
       schema: {
         tags,
         summary: 'List API keys (never their secrets)',
@@ -180,7 +180,7 @@ export function registerKeyRoutes(app: App, deps: { keys: KeyService }): void {
   app.post(
     '/api/v1/user/api-keys',
     {
-      config: { access: 'user' },
+      config: { access: 'userManagement' },
       schema: {
         tags,
         summary: 'Create an API key (the secret is shown once)',
@@ -206,7 +206,7 @@ export function registerKeyRoutes(app: App, deps: { keys: KeyService }): void {
   app.get(
     '/api/v1/user/api-keys/:keyId',
     {
-      config: { access: 'user' },
+      config: { access: 'userManagement' },
       schema: {
         tags,
         summary: 'Get an API key',
@@ -220,7 +220,7 @@ export function registerKeyRoutes(app: App, deps: { keys: KeyService }): void {
   app.delete(
     '/api/v1/user/api-keys/:keyId',
     {
-      config: { access: 'user' },
+      config: { access: 'userManagement' },
       schema: {
         tags,
         summary: 'Revoke an API key (it stays listed as revoked)',

@@ -9,7 +9,7 @@ export function registerUserRoutes(app: App, deps: { users: UserService }): void
   app.get(
     '/api/v1/user',
     {
-      config: { access: 'user' },
+      config: { access: 'userManagement' },
       schema: { tags, summary: 'Your profile', response: { 200: UserSchema } },
     },
     async (request) => toUserView(await deps.users.get(request.principal.userId)),
@@ -18,7 +18,7 @@ export function registerUserRoutes(app: App, deps: { users: UserService }): void
   app.patch(
     '/api/v1/user',
     {
-      config: { access: 'user' },
+      config: { access: 'userManagement' },
       schema: {
         tags,
         summary: 'Update your profile',

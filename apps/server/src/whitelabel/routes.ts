@@ -11,7 +11,7 @@ export function registerWhitelabelRoutes(app: App, deps: { whitelabel: Whitelabe
   app.get(
     '/api/v1/user/whitelabel',
     {
-      config: { access: 'user' },
+      config: { access: 'userManagement' },
       schema: {
         tags,
         summary: 'White-label settings the dashboard shows',
@@ -24,7 +24,7 @@ export function registerWhitelabelRoutes(app: App, deps: { whitelabel: Whitelabe
   app.put(
     '/api/v1/user/whitelabel',
     {
-      config: { access: 'user' },
+      config: { access: 'userManagement' },
       schema: {
         tags,
         summary: 'Replace the white-label settings (omitted fields are cleared)',

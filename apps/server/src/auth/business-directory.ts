@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { Invalidation } from '../cache/invalidation.js';
-import type { BusinessRow } from './repo.js';
+import type { BusinessRow } from '../db/schema.js';
 
 /**
  * Businesses by id, cached for the access check every business route makes. Updates and
