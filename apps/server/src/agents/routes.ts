@@ -23,11 +23,7 @@ export function registerAgentRoutes(app: App, deps: { agents: AgentService }): v
         response: { 200: pageOf(AgentSchema) },
       },
     },
-    async (request) =>
-      agents.list(request.business.id, {
-        limit: request.query.limit ?? 20,
-        cursor: request.query.cursor,
-      }),
+    async (request) => agents.list(request.business.id, request.query),
   );
 
   app.post(

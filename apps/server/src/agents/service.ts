@@ -5,6 +5,7 @@ import { checkLanguage } from '../businesses/service.js';
 import type { AgentsTable, Database } from '../db/schema.js';
 import { ApiError } from '../http/errors.js';
 import { type CursorCodec, type Page, toPage } from '../http/pagination.js';
+import { paginate } from '../http/route-kit.js';
 import { isId, newId } from '../ids.js';
 import { requireText } from '../users/service.js';
 import {
@@ -83,14 +84,19 @@ export function agentService({ db, cursors }: { db: Kysely<Database>; cursors: C
 
     async list(
       businessId: string,
-      query: { limit: number; cursor?: string },
+      query: { limit?: number; cursor?: string },
     ): Promise<Page<Agent>> {
-      const rows = await listAgents(db, {
-        businessId,
-        before: query.cursor ? cursors.decode(query.cursor) : undefined,
-        limit: query.limit + 1,
-      });
-      return toPage(rows, query.limit, cursors, (r) => r.id, toAgentView);
+      return paginate(
+        cursors,
+        query,
+        (page) =>
+          listAgents(db, {
+            businessId,
+            ...page,
+          }),
+        (r) => r.id,
+        toAgentView,
+      );
     },
 
     /** The agent row itself: calls snapshot it. */

@@ -22,11 +22,7 @@ export function registerBusinessRoutes(app: App, deps: { businesses: BusinessSer
         response: { 200: pageOf(BusinessSchema) },
       },
     },
-    async (request) =>
-      businesses.list(request.principal, {
-        limit: request.query.limit ?? 20,
-        cursor: request.query.cursor,
-      }),
+    async (request) => businesses.list(request.principal, request.query),
   );
 
   app.post(

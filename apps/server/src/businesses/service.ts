@@ -6,6 +6,7 @@ import type { Database } from '../db/schema.js';
 import { ApiError } from '../http/errors.js';
 import type { CursorCodec, Page } from '../http/pagination.js';
 import { toPage } from '../http/pagination.js';
+import { paginate } from '../http/route-kit.js';
 import { newId } from '../ids.js';
 import { lockKeysRestrictedTo, revokeEmptyScopes } from '../keys/repo.js';
 import { requireText } from '../users/service.js';
@@ -79,18 +80,23 @@ export function businessService({ db, cursors, publish }: BusinessServiceDeps) {
     /** The businesses this principal can reach, newest first. */
     async list(
       principal: Principal,
-      query: { limit: number; cursor?: string },
+      query: { limit?: number; cursor?: string },
     ): Promise<Page<Business>> {
-      const rows = await listBusinesses(db, {
-        ownerId: principal.userId,
-        ids:
-          principal.businessScope.type === 'restricted'
-            ? principal.businessScope.businessIds
-            : undefined,
-        before: query.cursor ? cursors.decode(query.cursor) : undefined,
-        limit: query.limit + 1,
-      });
-      return toPage(rows, query.limit, cursors, (r) => r.id, toBusinessView);
+      return paginate(
+        cursors,
+        query,
+        (page) =>
+          listBusinesses(db, {
+            ownerId: principal.userId,
+            ids:
+              principal.businessScope.type === 'restricted'
+                ? principal.businessScope.businessIds
+                : undefined,
+            ...page,
+          }),
+        (r) => r.id,
+        toBusinessView,
+      );
     },
 
     async update(business: BusinessRow, input: BusinessInput, actor: string): Promise<BusinessRow> {

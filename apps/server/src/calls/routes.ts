@@ -50,10 +50,7 @@ export function registerCallRoutes(
         response: { 200: pageOf(CallSchema) },
       },
     },
-    async (request) => {
-      const { limit, cursor, status, agentId, to } = request.query;
-      return calls.list(request.business.id, { limit: limit ?? 20, cursor, status, agentId, to });
-    },
+    async (request) => calls.list(request.business.id, request.query),
   );
 
   app.post(

@@ -9,6 +9,7 @@ import type { CallStatus, Database, ProviderName } from '../db/schema.js';
 import { ApiError } from '../http/errors.js';
 import { type CursorCodec, type Page, toPage } from '../http/pagination.js';
 import { checkPhoneNumber } from '../http/phone-number.js';
+import { paginate } from '../http/route-kit.js';
 import { isId, newId } from '../ids.js';
 import type { TelephonyProvider } from '../telephony/provider.js';
 import { SIMULATOR_FROM } from '../telephony/simulator.js';
@@ -181,17 +182,28 @@ export function callService(deps: CallServiceDeps) {
 
     async list(
       businessId: string,
-      query: { limit: number; cursor?: string; status?: CallStatus; agentId?: string; to?: string },
+      query: {
+        limit?: number;
+        cursor?: string;
+        status?: CallStatus;
+        agentId?: string;
+        to?: string;
+      },
     ): Promise<Page<Call>> {
-      const rows = await listCalls(db, {
-        businessId,
-        status: query.status,
-        agentId: query.agentId,
-        to: query.to,
-        before: query.cursor ? cursors.decode(query.cursor) : undefined,
-        limit: query.limit + 1,
-      });
-      return toPage(rows, query.limit, cursors, (r) => r.id, toCallView);
+      return paginate(
+        cursors,
+        query,
+        (page) =>
+          listCalls(db, {
+            businessId,
+            status: query.status,
+            agentId: query.agentId,
+            to: query.to,
+            ...page,
+          }),
+        (r) => r.id,
+        toCallView,
+      );
     },
 
     async get(businessId: string, callId: string): Promise<Call> {

@@ -29,10 +29,7 @@ export function registerConversationRoutes(
         response: { 200: pageOf(ConversationSummarySchema) },
       },
     },
-    async (request) => {
-      const { limit, ...filters } = request.query;
-      return conversations.list(request.business.id, { ...filters, limit: limit ?? 20 });
-    },
+    async (request) => conversations.list(request.business.id, request.query),
   );
 
   app.get(

@@ -2,14 +2,14 @@ import type { Kysely } from 'kysely';
 import type { CallStatus, Database } from '../db/schema.js';
 import { ApiError } from '../http/errors.js';
 import { type CursorCodec, type Page, toPage } from '../http/pagination.js';
-import { isoTime } from '../http/route-kit.js';
+import { isoTime, paginate } from '../http/route-kit.js';
 import { isId } from '../ids.js';
 import { findConversation, listConversations, listMessages } from './repo.js';
 import type { ConversationSummary, Message } from './schemas.js';
 import { toConversationSummary, toMessage } from './views.js';
 
 export interface ConversationQuery {
-  limit: number;
+  limit?: number;
   cursor?: string;
   status?: CallStatus;
   direction?: 'outbound';
@@ -31,17 +31,22 @@ export function conversationService({
     async list(businessId: string, q: ConversationQuery): Promise<Page<ConversationSummary>> {
       const startedAfter = q.startedAfter ? isoTime(q.startedAfter, 'startedAfter') : undefined;
       const startedBefore = q.startedBefore ? isoTime(q.startedBefore, 'startedBefore') : undefined;
-      const rows = await listConversations(db, {
-        businessId,
-        status: q.status,
-        direction: q.direction,
-        agentId: q.agentId,
-        startedAfter,
-        startedBefore,
-        before: q.cursor ? cursors.decode(q.cursor) : undefined,
-        limit: q.limit + 1,
-      });
-      return toPage(rows, q.limit, cursors, (r) => r.id, toConversationSummary);
+      return paginate(
+        cursors,
+        q,
+        (page) =>
+          listConversations(db, {
+            businessId,
+            status: q.status,
+            direction: q.direction,
+            agentId: q.agentId,
+            startedAfter,
+            startedBefore,
+            ...page,
+          }),
+        (r) => r.id,
+        toConversationSummary,
+      );
     },
 
     async get(

@@ -169,12 +169,7 @@ export function registerKeyRoutes(app: App, deps: { keys: KeyService }): void {
         response: { 200: pageOf(ApiKeySchema) },
       },
     },
-    async (request) =>
-      keys.list(keyActorOf(request.principal), {
-        limit: request.query.limit ?? 20,
-        cursor: request.query.cursor,
-        status: request.query.status,
-      }),
+    async (request) => keys.list(keyActorOf(request.principal), request.query),
   );
 
   app.post(

@@ -8,6 +8,7 @@ import { type Invalidation, recordInvalidation } from '../cache/invalidation.js'
 import type { Database, KeyCreatorType, RevokedReason } from '../db/schema.js';
 import { ApiError } from '../http/errors.js';
 import { type CursorCodec, type Page, toPage } from '../http/pagination.js';
+import { paginate } from '../http/route-kit.js';
 import { newId } from '../ids.js';
 import { requireText } from '../users/service.js';
 import { insideOf, type KeyLimits, widerDimension } from './containment.js';
@@ -219,21 +220,15 @@ export function keyService(deps: KeyServiceDeps) {
 
     async list(
       actor: KeyActor,
-      query: { limit: number; cursor?: string; status?: KeyStatus },
+      query: { limit?: number; cursor?: string; status?: KeyStatus },
     ): Promise<Page<ApiKeyView>> {
       const now = new Date().toISOString();
-      const rows = await listApiKeys(db, {
-        userId: actor.userId,
-        status: query.status,
-        now,
-        before: query.cursor ? cursors.decode(query.cursor) : undefined,
-        limit: query.limit + 1,
-        within: await visibleTo(actor),
-      });
-      return toPage(
-        rows,
-        query.limit,
+      const within = await visibleTo(actor);
+      return paginate(
         cursors,
+        query,
+        (page) =>
+          listApiKeys(db, { userId: actor.userId, status: query.status, now, ...page, within }),
         (r) => r.id,
         (r) => toView(r, now),
       );

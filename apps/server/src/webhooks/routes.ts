@@ -30,11 +30,7 @@ export function registerWebhookRoutes(app: App, deps: { webhooks: WebhookService
         response: { 200: pageOf(WebhookEndpointSchema) },
       },
     },
-    async (request) =>
-      webhooks.list(request.business.id, {
-        limit: request.query.limit ?? 20,
-        cursor: request.query.cursor,
-      }),
+    async (request) => webhooks.list(request.business.id, request.query),
   );
 
   app.post(
@@ -110,10 +106,6 @@ export function registerWebhookRoutes(app: App, deps: { webhooks: WebhookService
       },
     },
     async (request) =>
-      webhooks.deliveries(request.business.id, request.params.webhookId, {
-        limit: request.query.limit ?? 20,
-        cursor: request.query.cursor,
-        status: request.query.status,
-      }),
+      webhooks.deliveries(request.business.id, request.params.webhookId, request.query),
   );
 }

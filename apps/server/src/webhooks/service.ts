@@ -6,6 +6,7 @@ import type { SecretBox } from '../crypto/secret-box.js';
 import type { Database, DeliveryStatus } from '../db/schema.js';
 import { ApiError } from '../http/errors.js';
 import { type CursorCodec, type Page, toPage } from '../http/pagination.js';
+import { paginate } from '../http/route-kit.js';
 import { isId, newId } from '../ids.js';
 import { webhookUrlProblem } from './address-guard.js';
 import { EVENT_TYPES, type EventType } from './outbox.js';
@@ -102,13 +103,18 @@ export function webhookService(deps: {
       return { ...toEndpointView(row), secret };
     },
 
-    async list(businessId: string, q: { limit: number; cursor?: string }) {
-      const rows = await listEndpoints(db, {
-        businessId,
-        before: q.cursor ? cursors.decode(q.cursor) : undefined,
-        limit: q.limit + 1,
-      });
-      return toPage(rows, q.limit, cursors, (r) => r.id, toEndpointView);
+    async list(businessId: string, q: { limit?: number; cursor?: string }) {
+      return paginate(
+        cursors,
+        q,
+        (page) =>
+          listEndpoints(db, {
+            businessId,
+            ...page,
+          }),
+        (r) => r.id,
+        toEndpointView,
+      );
     },
 
     async get(businessId: string, id: string): Promise<WebhookEndpoint> {
@@ -131,16 +137,21 @@ export function webhookService(deps: {
     async deliveries(
       businessId: string,
       id: string,
-      q: { limit: number; cursor?: string; status?: DeliveryStatus },
+      q: { limit?: number; cursor?: string; status?: DeliveryStatus },
     ): Promise<Page<Delivery>> {
       const endpoint = await find(businessId, id);
-      const rows = await listDeliveries(db, {
-        endpointId: endpoint.id,
-        status: q.status,
-        before: q.cursor ? cursors.decode(q.cursor) : undefined,
-        limit: q.limit + 1,
-      });
-      return toPage(rows, q.limit, cursors, (r) => r.event_id, toDeliveryView);
+      return paginate(
+        cursors,
+        q,
+        (page) =>
+          listDeliveries(db, {
+            endpointId: endpoint.id,
+            status: q.status,
+            ...page,
+          }),
+        (r) => r.event_id,
+        toDeliveryView,
+      );
     },
   };
 }
