@@ -6,6 +6,7 @@ import { type CursorCodec, type Page, toPage } from '../http/pagination.js';
 import {
   changeCredit,
   ensureBillingAccount,
+  heldMinutes,
   listUsage,
   type UsageRow,
   usageTotals,
@@ -14,6 +15,7 @@ import {
 export interface BillingView {
   plan: 'free' | 'prepaid';
   creditMinutes: number;
+  heldMinutes: number;
   currentPeriod: {
     start: string;
     end: string;
@@ -67,6 +69,7 @@ export function billingService(deps: {
       return {
         plan: account.plan,
         creditMinutes: account.credit_minutes,
+        heldMinutes: await heldMinutes(db, userId),
         currentPeriod: { ...period, ...totals },
       };
     },

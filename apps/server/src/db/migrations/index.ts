@@ -4,6 +4,7 @@ import { coreMigration } from './0001_core.js';
 import { whitelabelMigration } from './0002_whitelabel.js';
 import { callsMigration } from './0003_calls.js';
 import { webhooksBillingMigration } from './0004_webhooks_billing.js';
+import { creditHoldsMigration } from './0006_credit_holds.js';
 
 export interface MigrationContext {
   engine: Engine;
@@ -20,6 +21,7 @@ function migrations(context: MigrationContext): Record<string, Migration> {
     '0002_whitelabel': whitelabelMigration(context),
     '0003_calls': callsMigration(context),
     '0004_webhooks_billing': webhooksBillingMigration(context),
+    '0006_credit_holds': creditHoldsMigration(context),
   };
 }
 
