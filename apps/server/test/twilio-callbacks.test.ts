@@ -121,7 +121,11 @@ describe('signed status callbacks are bounded', () => {
     const before = await credit();
     const { id, sid } = await dialled('+14155550112');
     for (const duration of ['1e308', 'NaN', '12.5', '86401', '']) {
-      const res = await signed(id, { CallSid: sid, CallStatus: 'completed', CallDuration: duration });
+      const res = await signed(id, {
+        CallSid: sid,
+        CallStatus: 'completed',
+        CallDuration: duration,
+      });
       expect(res.statusCode, duration).toBe(400);
     }
     await followCall(t.app, as(), businessId, id);

@@ -7,7 +7,7 @@ import type { CallOutcome, CallSink } from '../telephony/provider.js';
 import { recordEvent } from '../webhooks/outbox.js';
 import { boundAnsweredAt, boundOutcome } from './bounds.js';
 import { findCallById, setProviderCallId, transitionCall } from './repo.js';
-import { ACTIVE_STATUSES, type CallRow, type FinalStatus, toCallView } from './views.js';
+import { ACTIVE_STATUSES, type CallRow, toCallView } from './views.js';
 
 export interface LifecycleDeps {
   db: Kysely<Database>;
