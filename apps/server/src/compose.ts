@@ -157,6 +157,7 @@ export function buildServices(config: Config, store: Store, options: ComposeOpti
       publicUrl: config.publicUrl,
       apiBaseUrl: config.twilioApiBaseUrl,
       recheckInMs: timing.twilioRecheckMs,
+      timeLimitSeconds: config.callMaxMinutes * 60,
     }),
   };
   const dispatcher = new CallDispatcher({
@@ -207,6 +208,7 @@ export function buildServices(config: Config, store: Store, options: ComposeOpti
       lifecycle,
       providers,
       freeCreditMinutes: config.freeCreditMinutes,
+      holdMinutes: config.callMaxMinutes,
       onAccepted: () => {
         dispatcher.wake();
         deliverer.wake();
@@ -217,6 +219,8 @@ export function buildServices(config: Config, store: Store, options: ComposeOpti
       findCall: (callId) => findCallById(db, callId),
       credentials: twilioCredentials,
       lifecycle,
+      // A final status is confirmed with Twilio's REST API: the fetched values win.
+      confirm: (call, sink) => providers.twilio.resume(call, sink, new AbortController().signal),
       publicUrl: config.publicUrl,
     }),
     conversations: conversationService({ db, cursors }),

@@ -33,6 +33,11 @@ export interface Config {
   readonly freeCreditMinutes: number;
   /** Calls of one business ringing or in progress at once; more wait in the queue. */
   readonly callConcurrencyPerBusiness: number;
+  /**
+   * The longest a call may last, in minutes: each accepted call holds this much credit until it
+   * ends, and the carrier is told to hang up by then.
+   */
+  readonly callMaxMinutes: number;
   /** How long a dispatcher holds a call before another may take it over (it renews the lease). */
   readonly callLeaseSeconds: number;
   /** Simulator clock: 1 = realistic seconds, 0.01 = a hundred times faster. */
@@ -145,6 +150,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       1,
       10_000,
     ),
+    callMaxMinutes: parseInteger('CALL_MAX_MINUTES', env.CALL_MAX_MINUTES, 10, 1, 1440),
     callLeaseSeconds: parseInteger('CALL_LEASE_SECONDS', env.CALL_LEASE_SECONDS, 30, 1, 3600),
     simulatorTimeScale: parseScale('SIMULATOR_TIME_SCALE', env.SIMULATOR_TIME_SCALE, 1),
     webhookMaxAttempts: parseInteger('WEBHOOK_MAX_ATTEMPTS', env.WEBHOOK_MAX_ATTEMPTS, 8, 1, 50),

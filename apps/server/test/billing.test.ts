@@ -62,6 +62,7 @@ describe('billing', () => {
     expect(view).toEqual({
       plan: 'free',
       creditMinutes: 5,
+      heldMinutes: 0,
       currentPeriod: { start: period.start, end: period.end, calls: 0, minutes: 0, seconds: 0 },
     });
     expect(period.start).toMatch(/-01T00:00:00\.000Z$/);

@@ -31,6 +31,8 @@ const env = {
   // An answered call rings 0.2 s and talks about 1.6 s: long enough to be caught mid-call.
   SIMULATOR_TIME_SCALE: '0.05',
   CALL_CONCURRENCY_PER_BUSINESS: '4',
+  // Ten calls in flight at once, each holding its credit: two minutes each fits in 60.
+  CALL_MAX_MINUTES: '2',
   // On PostgreSQL the dead process's leases must run out before another worker takes over.
   CALL_LEASE_SECONDS: '2',
 };

@@ -51,6 +51,60 @@ export async function changeCredit(
     .execute();
 }
 
+/**
+ * Reserves `minutes` of the owner's credit for one call, in the caller's transaction; false when
+ * the balance minus the open holds is less than that. Touching the account row first takes its
+ * lock (a row lock on PostgreSQL, the write lock on SQLite), so concurrent reservations queue and
+ * each reads the holds the ones before it committed: no two can spend the same minutes.
+ */
+export async function holdCredit(
+  trx: Db,
+  hold: { callId: string; userId: string; minutes: number; now: string },
+): Promise<boolean> {
+  const locked = await trx
+    .updateTable('billing_accounts')
+    .set({ updated_at: hold.now })
+    .where('user_id', '=', hold.userId)
+    .returning('credit_minutes')
+    .executeTakeFirst();
+  if (!locked) return false;
+  const held = await heldMinutes(trx, hold.userId);
+  if (locked.credit_minutes - held < hold.minutes) return false;
+  await trx
+    .insertInto('credit_holds')
+    .values({
+      call_id: hold.callId,
+      user_id: hold.userId,
+      minutes: hold.minutes,
+      created_at: hold.now,
+    })
+    .execute();
+  return true;
+}
+
+/** Minutes reserved by the account's calls in flight. */
+export async function heldMinutes(db: Db, userId: string): Promise<number> {
+  const row = await db
+    .selectFrom('credit_holds')
+    .select(sql<number>`coalesce(sum(minutes), 0)`.as('minutes'))
+    .where('user_id', '=', userId)
+    .executeTakeFirstOrThrow();
+  return Number(row.minutes);
+}
+
+/**
+ * Ends a call's hold; resolves the minutes it had reserved, or undefined for a call accepted
+ * without one (before holds existed). Deleting the row is what releases the minutes.
+ */
+export async function releaseHold(db: Db, callId: string): Promise<number | undefined> {
+  const row = await db
+    .deleteFrom('credit_holds')
+    .where('call_id', '=', callId)
+    .returning('minutes')
+    .executeTakeFirst();
+  return row?.minutes;
+}
+
 export async function insertUsage(db: Db, row: UsageRow): Promise<void> {
   await db.insertInto('usage_records').values(row).execute();
 }

@@ -8,7 +8,12 @@ export const BillingSchema = Type.Object(
       description: '`free` until an operator adds credit, then `prepaid`.',
     }),
     creditMinutes: Type.Integer({
-      description: 'Call minutes left. Calls are refused (402) once it reaches 0.',
+      description:
+        'The balance: call minutes left, including those held by calls in flight (`heldMinutes`).',
+    }),
+    heldMinutes: Type.Integer({
+      description:
+        'Minutes reserved by calls in flight: each accepted call holds the longest a call may last until it ends, then draws only what it used. A new call is refused (402) when `creditMinutes - heldMinutes` is less than one hold.',
     }),
     currentPeriod: Type.Object(
       {

@@ -8,6 +8,7 @@ import { DEFAULT_PAGE_SIZE, isoTime, type PageRequest } from '../http/route-kit.
 import {
   changeCredit,
   ensureBillingAccount,
+  heldMinutes,
   listUsage,
   type UsageRow,
   usageTotals,
@@ -49,6 +50,7 @@ export function billingService(deps: {
       return {
         plan: account.plan,
         creditMinutes: account.credit_minutes,
+        heldMinutes: await heldMinutes(db, userId),
         currentPeriod: { ...period, ...totals },
       };
     },

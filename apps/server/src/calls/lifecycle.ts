@@ -1,10 +1,11 @@
 import { type Kysely, sql } from 'kysely';
-import { changeCredit, ensureBillingAccount, insertUsage } from '../billing/repo.js';
+import { changeCredit, ensureBillingAccount, insertUsage, releaseHold } from '../billing/repo.js';
 import { appendMessages, updateConversation } from '../conversations/repo.js';
 import { toConversationSummary } from '../conversations/views.js';
 import type { CallStatus, Database } from '../db/schema.js';
 import type { CallOutcome, CallSink } from '../telephony/provider.js';
 import { recordEvent } from '../webhooks/outbox.js';
+import { boundAnsweredAt, boundOutcome } from './bounds.js';
 import { findCallById, setProviderCallId, transitionCall } from './repo.js';
 import { ACTIVE_STATUSES, type CallRow, toCallView } from './views.js';
 
@@ -55,8 +56,11 @@ export function callLifecycle({ db, freeCreditMinutes, notify = () => {} }: Life
 
   async function markAnswered(callId: string, at: Date): Promise<boolean> {
     const now = new Date().toISOString();
-    const answeredAt = at.toISOString();
     const moved = await db.transaction().execute(async (trx) => {
+      const before = await findCallById(trx, callId);
+      if (before?.status !== 'ringing') return undefined;
+      // Its dial time is fixed once ringing, so the bound read here still holds at the update.
+      const answeredAt = boundAnsweredAt(before, at).toISOString();
       const row = await transitionCall(trx, callId, ['ringing'], {
         status: 'in_progress',
         answered_at: answeredAt,
@@ -84,23 +88,32 @@ export function callLifecycle({ db, freeCreditMinutes, notify = () => {} }: Life
 
   async function finish(
     callId: string,
-    outcome: CallOutcome,
+    reported: CallOutcome,
     from: readonly CallStatus[] = ACTIVE_STATUSES,
   ): Promise<boolean> {
     const now = new Date().toISOString();
-    const endedAt = outcome.endedAt.toISOString();
     const finished = await db.transaction().execute(async (trx) => {
-      const row = await transitionCall(trx, callId, from, {
-        status: outcome.status,
-        ended_reason: outcome.endedReason,
-        ended_at: endedAt,
-        duration_seconds: outcome.durationSeconds,
-        ...(outcome.answeredAt ? { answered_at: outcome.answeredAt.toISOString() } : {}),
-        claimed_by: null,
-        lease_until: null,
-        updated_at: now,
-      });
+      // The bounds depend on the row (its answer time), so the update is guarded by the status
+      // read with it: if the call moved on meanwhile (it was just answered), read it again.
+      let row: CallRow | undefined;
+      let outcome = reported;
+      for (let attempt = 0; attempt < 3 && !row; attempt++) {
+        const before = await findCallById(trx, callId);
+        if (!before || !from.includes(before.status)) return false;
+        outcome = boundOutcome(before, reported);
+        row = await transitionCall(trx, callId, [before.status], {
+          status: outcome.status,
+          ended_reason: outcome.endedReason,
+          ended_at: outcome.endedAt.toISOString(),
+          duration_seconds: outcome.durationSeconds,
+          ...(outcome.answeredAt ? { answered_at: outcome.answeredAt.toISOString() } : {}),
+          claimed_by: null,
+          lease_until: null,
+          updated_at: now,
+        });
+      }
       if (!row) return false;
+      const endedAt = outcome.endedAt.toISOString();
       const conversation = await updateConversation(trx, row.conversation_id, {
         status: outcome.status,
         ended_reason: outcome.endedReason,
@@ -114,7 +127,8 @@ export function callLifecycle({ db, freeCreditMinutes, notify = () => {} }: Life
         row.conversation_id,
         outcome.messages.map((m) => ({ role: m.role, text: m.text, at: m.at.toISOString() })),
       );
-      if (outcome.status === 'completed') await recordUsage(trx, row, endedAt, now);
+      const hold = await releaseHold(trx, row.id);
+      if (outcome.status === 'completed') await recordUsage(trx, row, hold, endedAt, now);
       await recordEvent(trx, {
         businessId: row.business_id,
         type: outcome.status === 'completed' ? 'call.completed' : 'call.failed',
@@ -133,10 +147,15 @@ export function callLifecycle({ db, freeCreditMinutes, notify = () => {} }: Life
     return finished;
   }
 
-  /** A usage record and the draw-down, in the transaction that completes the call. */
+  /**
+   * A usage record and the draw-down, in the transaction that completes the call. A call never
+   * costs more than it held: its carrier was told to hang up by then (calls accepted before
+   * holds existed have none and pay what they used).
+   */
   async function recordUsage(
     trx: Kysely<Database>,
     row: CallRow,
+    hold: number | undefined,
     endedAt: string,
     now: string,
   ): Promise<void> {
@@ -146,7 +165,8 @@ export function callLifecycle({ db, freeCreditMinutes, notify = () => {} }: Life
       .where('id', '=', row.business_id)
       .executeTakeFirst();
     if (!business) return;
-    const minutes = Math.ceil(row.duration_seconds / 60);
+    const used = Math.ceil(row.duration_seconds / 60);
+    const minutes = hold === undefined ? used : Math.min(used, hold);
     await ensureBillingAccount(trx, business.owner_id, freeCreditMinutes, now);
     await insertUsage(trx, {
       call_id: row.id,

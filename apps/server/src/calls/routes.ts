@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
+import { ApiError } from '../http/errors.js';
 import { problemResponse } from '../http/openapi.js';
 import { PhoneNumber } from '../http/phone-number.js';
 import { BusinessParams, businessChildParams } from '../http/route-kit.js';
@@ -31,6 +32,7 @@ const IdempotencyHeaders = Type.Object({
 });
 
 const tags = ['Calls'];
+const FORM = 'application/x-www-form-urlencoded';
 
 export function registerCallRoutes(
   app: App,
@@ -115,10 +117,20 @@ export function registerCallRoutes(
     async (request) => calls.cancel(request.business, request.params.callId),
   );
 
-  // Twilio posts forms, which no /api/v1 route accepts: the parser lives in this scope only.
+  // Twilio posts forms, which no /api/v1 route accepts: the parser lives in this scope only, and
+  // it is the only body this scope takes (a JSON callback did not come from Twilio).
   app.register(async (scope: FastifyInstance) => {
+    scope.addHook('onRequest', async (request) => {
+      const type = request.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
+      if (type !== FORM) {
+        throw new ApiError(
+          'unsupported_media_type',
+          `Twilio status callbacks are sent as ${FORM}.`,
+        );
+      }
+    });
     scope.addContentTypeParser(
-      'application/x-www-form-urlencoded',
+      FORM,
       { parseAs: 'string', bodyLimit: 16 * 1024 },
       (_request, body, done) => {
         done(null, Object.fromEntries(new URLSearchParams(body as string)));

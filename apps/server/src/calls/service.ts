@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { AgentRow } from '../agents/repo.js';
 import { fillTemplate, VARIABLE_NAME, variablesIn, variableValue } from '../agents/template.js';
-import { ensureBillingAccount } from '../billing/repo.js';
+import { ensureBillingAccount, holdCredit } from '../billing/repo.js';
 import type { BusinessRow } from '../businesses/repo.js';
 import { insertConversation } from '../conversations/repo.js';
 import { isUniqueViolation } from '../db/errors.js';
@@ -43,6 +43,8 @@ export interface CallServiceDeps {
   lifecycle: Pick<CallLifecycle, 'finish'>;
   providers: Record<ProviderName, Pick<TelephonyProvider, 'cancel'>>;
   freeCreditMinutes: number;
+  /** Credit reserved per accepted call: the longest a call may last, in minutes. */
+  holdMinutes: number;
   /** After a call was accepted: wake the dispatcher and the webhook deliverer. */
   onAccepted: () => void;
   onError: (error: unknown, context: string) => void;
@@ -66,9 +68,10 @@ export function callService(deps: CallServiceDeps) {
 
   return {
     /**
-     * Accepts a call: the call, its conversation, its idempotency record and its `call.queued`
-     * event are committed together before the answer, so an accepted call is never lost. With an
-     * `Idempotency-Key`, the same key and body within 24 hours give back the first call.
+     * Accepts a call: the call, its conversation, its idempotency record, its `call.queued`
+     * event and its credit hold are committed together before the answer, so an accepted call is
+     * never lost and never spends credit another call holds. With an `Idempotency-Key`, the same
+     * key and body within 24 hours give back the first call.
      */
     async create(
       business: BusinessRow,
@@ -95,8 +98,7 @@ export function callService(deps: CallServiceDeps) {
           : (settings.from ?? SIMULATOR_FROM);
       const metadata = checkMetadata(input.metadata ?? {});
 
-      const account = await ensureBillingAccount(db, business.owner_id, deps.freeCreditMinutes);
-      if (account.credit_minutes <= 0) throw new ApiError('insufficient_credit');
+      await ensureBillingAccount(db, business.owner_id, deps.freeCreditMinutes);
 
       const at = new Date(now).toISOString();
       const snapshot: AgentSnapshot = {
@@ -167,6 +169,19 @@ export function callService(deps: CallServiceDeps) {
             type: 'call.queued',
             data: toCallView(row),
           });
+          // Last, so the account stays locked only for the commit; a refusal undoes it all.
+          const held = await holdCredit(trx, {
+            callId: row.id,
+            userId: business.owner_id,
+            minutes: deps.holdMinutes,
+            now: at,
+          });
+          if (!held) {
+            throw new ApiError(
+              'insufficient_credit',
+              `The account has no call credit left for another call: each call in flight holds ${deps.holdMinutes} minutes until it ends. Add credit to place calls.`,
+            );
+          }
         });
       } catch (error) {
         if (idempotencyKey && isUniqueViolation(error)) {

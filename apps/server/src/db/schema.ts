@@ -25,6 +25,7 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable;
   billing_accounts: BillingAccountsTable;
   usage_records: UsageRecordsTable;
+  credit_holds: CreditHoldsTable;
 }
 
 export type Flag = 0 | 1;
@@ -268,7 +269,7 @@ export interface WebhookDeliveriesTable {
 export interface BillingAccountsTable {
   user_id: string;
   plan: 'free' | 'prepaid';
-  /** Minutes left; a call in flight when it runs out may take it below zero. */
+  /** The balance in minutes; what calls may still use is this minus the account's holds. */
   credit_minutes: number;
   created_at: string;
   updated_at: string;
@@ -284,6 +285,14 @@ export interface UsageRecordsTable {
   /** Billed minutes: the duration rounded up. */
   minutes: number;
   ended_at: string;
+  created_at: string;
+}
+
+/** Minutes an accepted call may use, reserved until it ends (then released or drawn). */
+export interface CreditHoldsTable {
+  call_id: string;
+  user_id: string;
+  minutes: number;
   created_at: string;
 }
 

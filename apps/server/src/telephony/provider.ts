@@ -32,6 +32,9 @@ export interface DialRequest {
   answeredAt: string | null;
 }
 
+/** No call lasts longer than a day: a reported duration beyond it is a lie, not a long call. */
+export const MAX_CALL_SECONDS = 86_400;
+
 /** How a call ended, as the provider reports it. */
 export interface CallOutcome {
   status: FinalStatus;

@@ -5,6 +5,7 @@ import {
   type CallSink,
   type DialRequest,
   type Handoff,
+  MAX_CALL_SECONDS,
   ProviderError,
   type TelephonyProvider,
 } from './provider.js';
@@ -35,7 +36,45 @@ export interface TwilioProviderDeps {
   apiBaseUrl?: string;
   /** How long to wait for callbacks before asking Twilio where a call is. */
   recheckInMs: number;
+  /** Twilio hangs up a call after this long (`TimeLimit`): no call outlasts its credit hold. */
+  timeLimitSeconds?: number;
   requestTimeoutMs?: number;
+}
+
+/** The statuses Twilio reports a call in; anything else did not come from Twilio. */
+export const TWILIO_STATUSES = [
+  'queued',
+  'initiated',
+  'ringing',
+  'in-progress',
+  'answered',
+  'completed',
+  'busy',
+  'no-answer',
+  'failed',
+  'canceled',
+] as const;
+
+/** Statuses after which a Twilio call changes no more. */
+export const TWILIO_FINAL_STATUSES: readonly string[] = [
+  'completed',
+  'busy',
+  'no-answer',
+  'failed',
+  'canceled',
+];
+
+/** A Twilio call SID: it goes into REST API paths, so nothing else may pass for one. */
+export const CALL_SID = /^CA[0-9a-f]{32}$/;
+
+/**
+ * Twilio's `CallDuration`/`duration`: whole seconds as a decimal string. Undefined for anything
+ * else (`-36000`, `1e308`, `12.5`, `NaN`) or for more than a day.
+ */
+export function parseTwilioDuration(value: unknown): number | undefined {
+  if (typeof value !== 'string' || !/^\d{1,6}$/.test(value)) return undefined;
+  const seconds = Number(value);
+  return seconds <= MAX_CALL_SECONDS ? seconds : undefined;
 }
 
 /** A status as Twilio reports it, from a callback or a fetch. */
@@ -61,13 +100,16 @@ export async function applyTwilioReport(
   sink: CallSink,
   report: TwilioReport,
 ): Promise<boolean> {
-  const at = report.at ?? new Date();
+  // Never later than now: a report cannot describe what has not happened yet.
+  const now = Date.now();
+  const reported = report.at?.getTime();
+  const at = new Date(reported !== undefined && reported < now ? reported : now);
   if (report.status === 'in-progress' || report.status === 'answered') {
     await sink.answered(at);
     return false;
   }
   if (report.status === 'completed') {
-    const duration = report.durationSeconds ?? 0;
+    const duration = Math.min(MAX_CALL_SECONDS, Math.max(0, report.durationSeconds ?? 0));
     const answeredAt = call.answeredAt
       ? new Date(call.answeredAt)
       : new Date(at.getTime() - duration * 1000);
@@ -136,6 +178,7 @@ export function twilioProvider(deps: TwilioProviderDeps): TelephonyProvider {
           statusCallbackMethod: 'POST',
           statusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'],
           timeout: 30,
+          ...(deps.timeLimitSeconds ? { timeLimit: deps.timeLimitSeconds } : {}),
         });
       } catch (error) {
         const e = error as { status?: number; code?: number };
@@ -173,7 +216,7 @@ export function twilioProvider(deps: TwilioProviderDeps): TelephonyProvider {
       const fetched = await client.calls(call.providerCallId).fetch();
       const ended = await applyTwilioReport(call, sink, {
         status: fetched.status,
-        durationSeconds: Number(fetched.duration ?? 0) || 0,
+        durationSeconds: parseTwilioDuration(fetched.duration) ?? 0,
         at: fetched.endTime ?? undefined,
       });
       return ended ? undefined : { recheckInMs: deps.recheckInMs };

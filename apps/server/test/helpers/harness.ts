@@ -34,6 +34,8 @@ export function testConfig(database: DatabaseConfig, overrides: Partial<Config> 
     dashboardDir: undefined,
     freeCreditMinutes: 60,
     callConcurrencyPerBusiness: 5,
+    // Suites leave many calls queued at once; a one-minute hold keeps 60 of them within credit.
+    callMaxMinutes: 1,
     callLeaseSeconds: 30,
     simulatorTimeScale: 0.01,
     webhookMaxAttempts: 8,

@@ -16,6 +16,8 @@ export interface StandinCall {
   twiml: string;
   statusCallback: string;
   events: string[];
+  /** `TimeLimit`: seconds after which Twilio hangs up. */
+  timeLimit: string | null;
   status: string;
   duration: number;
 }
@@ -31,6 +33,13 @@ export interface StandinOptions {
 
 const TWILIO_ERRORS: Record<string, [number, number, string]> = {
   '+15005550009': [400, 21217, 'Phone number does not appear to be valid'],
+};
+
+/** Numbers that do something else than answer and hang up. */
+const STEPS: Record<string, string[]> = {
+  '+15005550001': ['ringing', 'busy'],
+  // Stays in progress until a test sets its `status` (and `duration`) in `calls`.
+  '+15005550007': ['ringing', 'in-progress'],
 };
 
 export async function startTwilioStandin(options: StandinOptions) {
@@ -91,8 +100,7 @@ export async function startTwilioStandin(options: StandinOptions) {
 
   async function run(c: StandinCall) {
     const step = () => new Promise((resolve) => setTimeout(resolve, stepMs));
-    const steps =
-      c.to === '+15005550001' ? ['ringing', 'busy'] : ['ringing', 'in-progress', 'completed'];
+    const steps = STEPS[c.to] ?? ['ringing', 'in-progress', 'completed'];
     await step();
     if (c.events.includes('initiated')) await callback(c, 'initiated');
     for (const status of steps) {
@@ -128,6 +136,7 @@ export async function startTwilioStandin(options: StandinOptions) {
         twiml: form.get('Twiml') ?? '',
         statusCallback: form.get('StatusCallback') ?? '',
         events: form.getAll('StatusCallbackEvent'),
+        timeLimit: form.get('TimeLimit'),
         status: 'queued',
         duration: 42,
       };

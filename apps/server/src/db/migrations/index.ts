@@ -5,6 +5,7 @@ import { whitelabelMigration } from './0002_whitelabel.js';
 import { callsMigration } from './0003_calls.js';
 import { webhooksBillingMigration } from './0004_webhooks_billing.js';
 import { keyContainmentMigration } from './0005_key_containment.js';
+import { creditHoldsMigration } from './0006_credit_holds.js';
 
 export interface MigrationContext {
   engine: Engine;
@@ -22,6 +23,7 @@ function migrations(context: MigrationContext): Record<string, Migration> {
     '0003_calls': callsMigration(context),
     '0004_webhooks_billing': webhooksBillingMigration(context),
     '0005_key_containment': keyContainmentMigration(context),
+    '0006_credit_holds': creditHoldsMigration(context),
   };
 }
 
