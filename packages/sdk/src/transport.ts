@@ -61,14 +61,16 @@ export class Transport {
     };
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     if (options.idempotencyKey !== undefined) headers['idempotency-key'] = options.idempotencyKey;
-    const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+    const init: RequestInit = { method, headers };
+    if (options.body !== undefined) init.body = JSON.stringify(options.body);
+    if (options.signal) init.signal = options.signal;
     const retryable = IDEMPOTENT_METHODS.has(method) || options.idempotencyKey !== undefined;
 
     for (let attempt = 0; ; attempt++) {
       const mayRetry = retryable && attempt < maxRetries;
       let response: Response;
       try {
-        response = await send(url, { method, headers, body, signal: options.signal });
+        response = await send(url, init);
       } catch (error) {
         if (options.signal?.aborted || !mayRetry) {
           throw options.signal?.aborted ? error : new IqraConnectionError(error);

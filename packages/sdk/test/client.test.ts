@@ -3,12 +3,7 @@ import { createKey } from '../../../apps/server/test/helpers/client.js';
 import { startReceiver } from '../../../apps/server/test/helpers/receiver.js';
 import { waitFor } from '../../../apps/server/test/helpers/wait.js';
 import { Iqra, IqraConnectionError, IqraError, WebhookVerificationError } from '../src/index.js';
-import {
-  type LiveServer,
-  recordingFetch,
-  startDroppingProxy,
-  startLiveServer,
-} from './helpers.js';
+import { type LiveServer, recordingFetch, startDroppingProxy, startLiveServer } from './helpers.js';
 
 let s: LiveServer;
 let iqra: Iqra;
@@ -74,13 +69,19 @@ describe('@iqra/sdk against a real server', () => {
 
     const first = await paging.conversations.list(business.id, { limit: 10 }).page();
     expect(first.data).toHaveLength(10);
-    const second = await paging.conversations.list(business.id, { limit: 10 }).page(first.nextCursor);
+    const second = await paging.conversations
+      .list(business.id, { limit: 10 })
+      .page(first.nextCursor);
     expect(second.data[0]?.id).toBe(seen[10]);
   });
 
   it('a 429 is retried after Retry-After, then succeeds', async () => {
     const { key, id } = await createKey(s.t.app, s.owner);
-    await s.t.store.db.updateTable('api_keys').set({ rate_limit: 2 }).where('id', '=', id).execute();
+    await s.t.store.db
+      .updateTable('api_keys')
+      .set({ rate_limit: 2 })
+      .where('id', '=', id)
+      .execute();
     const recorder = recordingFetch();
     const limited = new Iqra({ apiKey: key, baseUrl: s.baseUrl, fetch: recorder.fetch });
     await limited.businesses.list().page();
@@ -159,7 +160,10 @@ describe('@iqra/sdk against a real server', () => {
       baseUrl: s.baseUrl,
       fetch: recorder.fetch,
     });
-    const error = await bad.businesses.list().page().catch((e) => e);
+    const error = await bad.businesses
+      .list()
+      .page()
+      .catch((e) => e);
     expect(error).toBeInstanceOf(IqraError);
     expect(error).toMatchObject({ status: 401, code: 'invalid_token', detail: 'Invalid token.' });
     expect(error.requestId).toMatch(/^req_/);
@@ -267,8 +271,14 @@ async function seedConversations(businessId: string, agentId: string, count: num
     });
   }
   for (let i = 0; i < count; i += 100) {
-    await s.t.store.db.insertInto('calls').values(calls.slice(i, i + 100)).execute();
-    await s.t.store.db.insertInto('conversations').values(conversations.slice(i, i + 100)).execute();
+    await s.t.store.db
+      .insertInto('calls')
+      .values(calls.slice(i, i + 100))
+      .execute();
+    await s.t.store.db
+      .insertInto('conversations')
+      .values(conversations.slice(i, i + 100))
+      .execute();
   }
   return ids;
 }
