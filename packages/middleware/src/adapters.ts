@@ -115,12 +115,6 @@ interface FastifyReplyLike {
 /** The part of a Fastify instance the plugin uses (Fastify's own instance fits). */
 export interface FastifyInstanceLike {
   prefix: string;
-  removeAllContentTypeParsers(): void;
-  addContentTypeParser(
-    contentType: string,
-    options: { parseAs: 'buffer' },
-    parser: (request: never, body: Buffer, done: (error: null, body: Buffer) => void) => void,
-  ): void;
   all(
     path: string,
     handler: (request: FastifyRequestLike, reply: FastifyReplyLike) => Promise<void>,
@@ -128,15 +122,11 @@ export interface FastifyInstanceLike {
 }
 
 /**
- * A Fastify plugin: `app.register(toFastify(iqraProxy({ … })), { prefix: '/iqra' })`. Bodies
- * reach the proxy as raw bytes (its own content-type parser, scoped to the plugin).
+ * A Fastify plugin: `app.register(toFastify(iqraProxy({ … })), { prefix: '/iqra' })`. Bodies are
+ * read by the app's own parsers (JSON, like the Iqra API itself) and passed on re-serialised.
  */
 export function toFastify(handler: FetchHandler): (instance: FastifyInstanceLike) => Promise<void> {
   return async (instance) => {
-    instance.removeAllContentTypeParsers();
-    instance.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) =>
-      done(null, body),
-    );
     const prefix = instance.prefix;
     const serve = async (request: FastifyRequestLike, reply: FastifyReplyLike) => {
       reply.hijack();
@@ -144,7 +134,7 @@ export function toFastify(handler: FetchHandler): (instance: FastifyInstanceLike
       const target = prefix && url.startsWith(prefix) ? url.slice(prefix.length) || '/' : url;
       const abort = new AbortController();
       reply.raw.on('close', () => abort.abort());
-      const body = request.body instanceof Uint8Array ? request.body : undefined;
+      const body = request.body ?? undefined;
       try {
         await sendResponse(
           await handler(toRequest(request.raw, target, body, abort.signal)),
