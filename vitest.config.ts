@@ -45,6 +45,21 @@ export default defineConfig({
           setupFiles: ['apps/dashboard/test/setup.ts'],
         },
       },
+      // The SDK and the middleware, against a real server on SQLite (in memory).
+      {
+        test: {
+          name: 'sdk',
+          include: ['packages/sdk/test/**/*.test.ts'],
+          env: { IQRA_TEST_DB: 'sqlite' },
+        },
+      },
+      {
+        test: {
+          name: 'middleware',
+          include: ['packages/middleware/test/**/*.test.ts'],
+          env: { IQRA_TEST_DB: 'sqlite' },
+        },
+      },
       // Debian's Chromium driven by playwright-core, against a real server on SQLite.
       {
         test: {

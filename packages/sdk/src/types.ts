@@ -1,0 +1,84 @@
+import type { components, paths } from './generated/openapi.js';
+
+export type { components, paths };
+
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+type JsonContent<R> = R extends { content: { 'application/json': infer T } } ? T : never;
+
+/** A path of the API, as the OpenAPI document names it (`/api/v1/businesses/{businessId}`). */
+export type ApiPath = keyof paths;
+/** The operation at a path and method. */
+export type Operation<P extends ApiPath, M extends Method> = NonNullable<paths[P][M]>;
+/** The JSON answer of an operation for a status (200 by default). */
+export type ResponseBody<P extends ApiPath, M extends Method, S extends number = 200> =
+  Operation<P, M> extends { responses: infer R }
+    ? S extends keyof R
+      ? JsonContent<R[S]>
+      : never
+    : never;
+/** The JSON body an operation takes. */
+export type RequestBody<P extends ApiPath, M extends Method> =
+  Operation<P, M> extends { requestBody?: infer B } ? JsonContent<NonNullable<B>> : never;
+/** The query parameters an operation takes. */
+export type QueryParams<P extends ApiPath, M extends Method> =
+  Operation<P, M> extends { parameters: { query?: infer Q } } ? NonNullable<Q> : never;
+type Item<L> = L extends { data: (infer T)[] } ? T : never;
+/** Filters of a list, without `cursor` (the iterator pages for you; `limit` sets the page size). */
+type ListFilters<P extends ApiPath> = Omit<QueryParams<P, 'get'>, 'cursor'>;
+
+type B = '/api/v1/businesses/{businessId}';
+
+export type Problem = components['schemas']['Problem'];
+
+export type Business = ResponseBody<B, 'get'>;
+export type BusinessCreate = RequestBody<'/api/v1/businesses', 'post'>;
+export type BusinessUpdate = RequestBody<B, 'patch'>;
+export type BusinessListParams = ListFilters<'/api/v1/businesses'>;
+
+export type Agent = ResponseBody<`${B}/agents/{agentId}`, 'get'>;
+export type AgentCreate = RequestBody<`${B}/agents`, 'post'>;
+export type AgentUpdate = RequestBody<`${B}/agents/{agentId}`, 'patch'>;
+export type AgentListParams = ListFilters<`${B}/agents`>;
+
+export type Call = ResponseBody<`${B}/calls/{callId}`, 'get'>;
+export type CallStatus = Call['status'];
+export type CallCreate = RequestBody<`${B}/calls`, 'post'>;
+export type CallListParams = ListFilters<`${B}/calls`>;
+
+/** A conversation as lists show it (no `messages`). */
+export type ConversationSummary = Item<ResponseBody<`${B}/conversations`, 'get'>>;
+/** A conversation with its transcript. */
+export type Conversation = ResponseBody<`${B}/conversations/{conversationId}`, 'get'>;
+export type ConversationListParams = ListFilters<`${B}/conversations`>;
+
+export type WebhookEndpoint = ResponseBody<`${B}/webhooks/{webhookId}`, 'get'>;
+/** The create answer: the endpoint plus its `whsec_` signing secret, shown only once. */
+export type CreatedWebhookEndpoint = ResponseBody<`${B}/webhooks`, 'post', 201>;
+export type WebhookEndpointListParams = ListFilters<`${B}/webhooks`>;
+export type WebhookEndpointCreate = RequestBody<`${B}/webhooks`, 'post'>;
+export type WebhookDelivery = Item<ResponseBody<`${B}/webhooks/{webhookId}/deliveries`, 'get'>>;
+export type WebhookDeliveryListParams = ListFilters<`${B}/webhooks/{webhookId}/deliveries`>;
+
+export type TelephonySettings = ResponseBody<`${B}/telephony`, 'get'>;
+export type TelephonyUpdate = RequestBody<`${B}/telephony`, 'put'>;
+
+export type User = ResponseBody<'/api/v1/user', 'get'>;
+export type UserUpdate = RequestBody<'/api/v1/user', 'patch'>;
+export type Billing = ResponseBody<'/api/v1/user/billing', 'get'>;
+export type UsageRecord = Item<ResponseBody<'/api/v1/user/usage', 'get'>>;
+export type UsageListParams = ListFilters<'/api/v1/user/usage'>;
+export type Whitelabel = ResponseBody<'/api/v1/user/whitelabel', 'get'>;
+export type WhitelabelUpdate = RequestBody<'/api/v1/user/whitelabel', 'put'>;
+
+export type ApiKey = ResponseBody<'/api/v1/user/api-keys/{keyId}', 'get'>;
+/** The create answer: the key object plus `key` (`iqra_sk_…`), shown only once. */
+export type CreatedApiKey = ResponseBody<'/api/v1/user/api-keys', 'post', 201>;
+export type ApiKeyCreate = RequestBody<'/api/v1/user/api-keys', 'post'>;
+export type ApiKeyListParams = ListFilters<'/api/v1/user/api-keys'>;
+
+/** One page of a cursor list. */
+export interface Page<T> {
+  data: T[];
+  /** Pass as `cursor` for the next page; `null` on the last page. */
+  nextCursor: string | null;
+}
