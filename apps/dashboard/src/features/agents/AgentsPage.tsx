@@ -70,7 +70,7 @@ export function AgentsPage() {
       key: 'actions',
       header: <span className="visually-hidden">Actions</span>,
       label: '',
-      className: 'cell-actions',
+      className: 'col-actions',
       cell: (agent) => (
         <span className="row-actions">
           <Button size="sm" icon="edit" onClick={() => setEditing(agent)}>

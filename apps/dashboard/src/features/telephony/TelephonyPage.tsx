@@ -123,7 +123,7 @@ function TelephonyForm({
             />
             <span>
               <span className="choice-label">{label}</span>
-              <span className="choice-text">{text}</span>
+              <span className="choice-description">{text}</span>
             </span>
           </label>
         ))}

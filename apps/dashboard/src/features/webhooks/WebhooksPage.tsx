@@ -88,7 +88,7 @@ export function WebhooksPage() {
       key: 'actions',
       header: <span className="visually-hidden">Actions</span>,
       label: '',
-      className: 'cell-actions',
+      className: 'col-actions',
       cell: (endpoint) => (
         <span className="row-actions">
           <Link className="btn btn-secondary btn-sm" to={`/webhooks/${endpoint.id}`}>
