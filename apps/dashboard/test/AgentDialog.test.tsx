@@ -31,7 +31,11 @@ function greeting() {
 
 function chips() {
   const list = screen.queryByRole('list', { name: 'Variables in the greeting' });
-  return list ? within(list).getAllByRole('listitem').map((li) => li.textContent) : [];
+  return list
+    ? within(list)
+        .getAllByRole('listitem')
+        .map((li) => li.textContent)
+    : [];
 }
 
 describe('AgentDialog', () => {
