@@ -67,8 +67,12 @@ async function dismissToasts(page: Page) {
   }
 }
 
-function nav(page: Page, name: string) {
-  return page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name }).click();
+/** On a phone, pages other than the four tabs sit under "More". */
+async function nav(page: Page, name: string) {
+  const main = page.getByRole('navigation', { name: 'Main' });
+  const link = main.getByRole('link', { name, exact: true });
+  if (!(await link.isVisible())) await main.getByRole('button', { name: 'More' }).click();
+  await main.getByRole('link', { name, exact: true }).filter({ visible: true }).click();
 }
 
 async function createBusiness(page: Page, name: string) {

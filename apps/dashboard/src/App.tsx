@@ -1,14 +1,26 @@
+import { useEffect } from 'react';
 import { BrowserRouter, Navigate, Outlet, Route, Routes, useLocation } from 'react-router';
 import { BrandProvider } from './brand/brand';
 import { AccountPage } from './features/account/AccountPage';
+import { AgentsPage } from './features/agents/AgentsPage';
 import { LoginPage, SignupPage } from './features/auth/AuthForm';
 import { BusinessesPage } from './features/businesses/BusinessesPage';
+import { CallDetailPage } from './features/calls/CallDetailPage';
+import { CallsPage } from './features/calls/CallsPage';
+import { ConversationDetailPage } from './features/conversations/ConversationDetailPage';
+import { ConversationsPage } from './features/conversations/ConversationsPage';
 import { KeysPage } from './features/keys/KeysPage';
 import { NotFoundPage } from './features/NotFoundPage';
 import { OverviewPage } from './features/overview/OverviewPage';
+import { TelephonyPage } from './features/telephony/TelephonyPage';
+import { UsagePage } from './features/usage/UsagePage';
+import { DeliveriesPage } from './features/webhooks/DeliveriesPage';
+import { WebhooksPage } from './features/webhooks/WebhooksPage';
 import { AppShell } from './layout/AppShell';
+import { RequireBusiness } from './layout/RequireBusiness';
+import { useBusinessFromQuery } from './layout/useBusinessFromQuery';
 import { SessionProvider, useSession } from './session/session';
-import { DataProvider } from './state/data';
+import { DataProvider, useData } from './state/data';
 import { Spinner } from './ui/Spinner';
 import { ToastProvider } from './ui/Toast';
 
@@ -28,6 +40,20 @@ export function App() {
                 <Route path="businesses" element={<BusinessesPage />} />
                 <Route path="keys" element={<KeysPage />} />
                 <Route path="account" element={<AccountPage />} />
+                <Route path="usage" element={<UsagePage />} />
+                <Route element={<BusinessPages />}>
+                  <Route path="agents" element={<AgentsPage />} />
+                  <Route path="calls" element={<CallsPage />} />
+                  <Route path="calls/:callId" element={<CallDetailPage />} />
+                  <Route path="conversations" element={<ConversationsPage />} />
+                  <Route
+                    path="conversations/:conversationId"
+                    element={<ConversationDetailPage />}
+                  />
+                  <Route path="webhooks" element={<WebhooksPage />} />
+                  <Route path="webhooks/:webhookId" element={<DeliveriesPage />} />
+                  <Route path="telephony" element={<TelephonyPage />} />
+                </Route>
                 <Route path="*" element={<NotFoundPage />} />
               </Route>
             </Route>
@@ -73,4 +99,12 @@ function SignedInOnly() {
       </BrandProvider>
     </DataProvider>
   );
+}
+
+/** The pages of the business the switcher names (a `?business=` link switches to its own). */
+function BusinessPages() {
+  useBusinessFromQuery();
+  const { businesses } = useData();
+  useEffect(() => businesses.ensure(), [businesses.ensure]);
+  return <RequireBusiness />;
 }

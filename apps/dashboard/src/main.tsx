@@ -11,6 +11,8 @@ import './styles/switcher.css';
 import './styles/pages.css';
 import './styles/auth.css';
 import './styles/keys.css';
+import './styles/nav.css';
+import './styles/voice.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';

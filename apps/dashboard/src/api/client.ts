@@ -85,6 +85,8 @@ export interface RequestOptions {
   /** Auth routes answer 401 for a wrong password; that is not a lost session. */
   expectUnauthorized?: boolean;
   signal?: AbortSignal;
+  /** Extra request headers (`Idempotency-Key`). */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -96,7 +98,7 @@ export async function request<T>(
   path: string,
   options: RequestOptions = {},
 ): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+  const headers: Record<string, string> = { ...options.headers, accept: 'application/json' };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && state.csrfToken) headers['x-csrf-token'] = state.csrfToken;
 

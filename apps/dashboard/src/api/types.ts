@@ -74,3 +74,173 @@ export interface FieldError {
   message: string;
   in?: string;
 }
+
+/* The voice workspace: agents, calls, conversations, webhooks, telephony, billing. */
+
+export interface Agent {
+  id: string;
+  name: string;
+  language: string;
+  voice: string;
+  /** May use `{{variables}}`. */
+  greeting: string;
+  instructions: string;
+  /** Every variable the greeting and instructions use: a call must give each one. */
+  variables: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface AgentBody {
+  name: string;
+  greeting: string;
+  instructions?: string;
+  language?: string;
+  voice?: string;
+}
+
+export const CALL_STATUSES = [
+  'queued',
+  'ringing',
+  'in_progress',
+  'completed',
+  'failed',
+  'no_answer',
+  'busy',
+  'canceled',
+] as const;
+export type CallStatus = (typeof CALL_STATUSES)[number];
+
+export interface Call {
+  id: string;
+  status: CallStatus;
+  direction: 'outbound';
+  agentId: string;
+  conversationId: string;
+  to: string;
+  from: string;
+  variables: Record<string, string>;
+  metadata: Record<string, string>;
+  provider: 'simulator' | 'twilio';
+  endedReason: string | null;
+  durationSeconds: number;
+  createdAt: string;
+  updatedAt: string;
+  answeredAt: string | null;
+  endedAt: string | null;
+}
+
+export interface CreateCallBody {
+  agentId: string;
+  to: string;
+  from?: string;
+  variables?: Record<string, string>;
+  metadata?: Record<string, string>;
+}
+
+export interface CallFilters {
+  status?: CallStatus;
+  agentId?: string;
+}
+
+export interface ConversationSummary {
+  id: string;
+  callId: string;
+  agentId: string;
+  direction: 'outbound';
+  status: CallStatus;
+  startedAt: string;
+  answeredAt: string | null;
+  endedAt: string | null;
+  durationSeconds: number;
+  endedReason: string | null;
+}
+
+export interface Message {
+  role: 'agent' | 'user' | 'system';
+  text: string;
+  at: string;
+}
+
+export interface Conversation extends ConversationSummary {
+  messages: Message[];
+}
+
+export interface ConversationFilters {
+  status?: CallStatus;
+  direction?: 'outbound';
+  agentId?: string;
+  startedAfter?: string;
+  startedBefore?: string;
+}
+
+export const WEBHOOK_EVENTS = [
+  'call.queued',
+  'call.ringing',
+  'call.in_progress',
+  'call.completed',
+  'call.failed',
+  'conversation.ended',
+] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+
+export interface WebhookEndpoint {
+  id: string;
+  url: string;
+  events: WebhookEvent[];
+  description: string | null;
+  createdAt: string;
+}
+
+/** The create answer: the endpoint plus its signing secret, shown once. */
+export interface CreatedWebhookEndpoint extends WebhookEndpoint {
+  secret: string;
+}
+
+export interface CreateWebhookBody {
+  url: string;
+  events?: WebhookEvent[];
+  description?: string;
+}
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+export interface WebhookDelivery {
+  eventId: string;
+  eventType: string;
+  status: DeliveryStatus;
+  attempts: number;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  nextAttemptAt: string | null;
+  deliveredAt: string | null;
+  createdAt: string;
+  /** Not served yet: the dashboard shows it once the API returns it. */
+  payload?: unknown;
+}
+
+export interface Telephony {
+  provider: 'simulator' | 'twilio';
+  accountSid: string | null;
+  fromNumber: string | null;
+  updatedAt: string | null;
+}
+
+export type PutTelephonyBody =
+  | { provider: 'simulator' }
+  | { provider: 'twilio'; accountSid: string; authToken?: string; fromNumber: string };
+
+export interface Billing {
+  plan: 'free' | 'prepaid';
+  creditMinutes: number;
+  currentPeriod: { start: string; end: string; calls: number; minutes: number; seconds: number };
+}
+
+export interface UsageRecord {
+  callId: string;
+  businessId: string;
+  conversationId: string;
+  durationSeconds: number;
+  minutes: number;
+  endedAt: string;
+}

@@ -1,18 +1,11 @@
-import { NavLink, Outlet } from 'react-router';
+import { Outlet } from 'react-router';
 import { useBrand } from '../brand/brand';
 import { useSession, useUser } from '../session/session';
 import { Button } from '../ui/Button';
-import { Icon, type IconName } from '../ui/Icon';
 import { useSubmit } from '../ui/useSubmit';
 import { BrandMark } from './BrandMark';
 import { BusinessSwitcher } from './BusinessSwitcher';
-
-const NAV: { to: string; label: string; icon: IconName; end?: boolean }[] = [
-  { to: '/', label: 'Overview', icon: 'home', end: true },
-  { to: '/businesses', label: 'Businesses', icon: 'building' },
-  { to: '/keys', label: 'API keys', icon: 'key' },
-  { to: '/account', label: 'Account', icon: 'user' },
-];
+import { Nav } from './Nav';
 
 export function AppShell() {
   const brand = useBrand();
@@ -36,24 +29,7 @@ export function AppShell() {
             {brand.name}
           </span>
         </div>
-        <nav className="nav" aria-label="Main">
-          {NAV.map((item) => (
-            <NavLink
-              key={item.to}
-              to={item.to}
-              end={item.end}
-              className={({ isActive }) => (isActive ? 'nav-link active' : 'nav-link')}
-            >
-              <Icon name={item.icon} size={18} />
-              <span>{item.label}</span>
-            </NavLink>
-          ))}
-          <a className="nav-link" href="/docs" target="_blank" rel="noopener noreferrer">
-            <Icon name="book" size={18} />
-            <span>API reference</span>
-            <Icon name="external" size={14} />
-          </a>
-        </nav>
+        <Nav />
         <div className="sidebar-user">
           <span className="avatar" aria-hidden="true">
             {initials(user.name)}

@@ -44,3 +44,26 @@ export function formatRelative(iso: string, now = Date.now()): string {
   }
   return 'just now';
 }
+
+const preciseFormat = new Intl.DateTimeFormat(undefined, {
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
+const timeFormat = new Intl.DateTimeFormat(undefined, {
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
+
+/** "Mar 5, 14:03:22": for events seconds apart (a call's steps). */
+export function formatPrecise(iso: string): string {
+  return preciseFormat.format(new Date(iso));
+}
+
+/** "14:03:22": a transcript turn's time. */
+export function formatTime(iso: string): string {
+  return timeFormat.format(new Date(iso));
+}

@@ -17,6 +17,8 @@ export interface Collection<T> {
   loadMore: () => void;
   /** Puts a created or changed item in place, without a request. */
   upsert: (item: T) => void;
+  /** Drops a deleted item, without a request. */
+  remove: (id: string) => void;
 }
 
 interface State<T> {
@@ -109,6 +111,10 @@ export function useCollection<T extends { id: string }>(
     });
   }, []);
 
+  const remove = useCallback((id: string) => {
+    setState((s) => ({ ...s, items: s.items.filter((item) => item.id !== id) }));
+  }, []);
+
   return useMemo(
     () => ({
       ...state,
@@ -116,7 +122,8 @@ export function useCollection<T extends { id: string }>(
       reload: () => void load(),
       loadMore: () => void loadMore(),
       upsert,
+      remove,
     }),
-    [state, ensure, load, loadMore, upsert],
+    [state, ensure, load, loadMore, upsert, remove],
   );
 }

@@ -79,6 +79,49 @@ const PATHS = {
   ),
   chevronDown: <path d="m5.5 8 4.5 4.5L14.5 8" />,
   arrowRight: <path d="M4 10h12M11.5 5.5 16 10l-4.5 4.5" />,
+  arrowLeft: <path d="M16 10H4M8.5 5.5 4 10l4.5 4.5" />,
+  agent: (
+    <>
+      <rect x="4" y="6" width="12" height="9.5" rx="2.5" />
+      <path d="M10 6V3.5M7.5 10.5v.5M12.5 10.5v.5M2.5 10v2.5M17.5 10v2.5" />
+    </>
+  ),
+  phone: (
+    <path d="M6.5 3h-2A1.5 1.5 0 0 0 3 4.6C3.4 11 9 16.6 15.4 17a1.5 1.5 0 0 0 1.6-1.5v-2l-3.5-1.5-1.75 1.75a9 9 0 0 1-4-4L9.5 8z" />
+  ),
+  chat: (
+    <>
+      <path d="M4.5 4h11A1.5 1.5 0 0 1 17 5.5v7a1.5 1.5 0 0 1-1.5 1.5H9l-4 3v-3h-.5A1.5 1.5 0 0 1 3 12.5v-7A1.5 1.5 0 0 1 4.5 4z" />
+      <path d="M7 8h6M7 10.75h4" />
+    </>
+  ),
+  webhook: (
+    <>
+      <circle cx="6" cy="14" r="2" />
+      <circle cx="14" cy="14" r="2" />
+      <circle cx="10" cy="5.5" r="2" />
+      <path d="M9 7.3 6.8 12M8 14h4M11 7.3l2.2 4.7" />
+    </>
+  ),
+  plug: (
+    <>
+      <path d="M7 2.5V6M13 2.5V6M5 6h10v3a5 5 0 0 1-10 0z" />
+      <path d="M10 14v3.5" />
+    </>
+  ),
+  chart: <path d="M3.5 3.5v13h13M6.5 13l3-4 3 2 4-5.5" />,
+  more: (
+    <>
+      <circle cx="4.5" cy="10" r="0.9" />
+      <circle cx="10" cy="10" r="0.9" />
+      <circle cx="15.5" cy="10" r="0.9" />
+    </>
+  ),
+  trash: <path d="M3.5 5.5h13M8 5.5V4h4v1.5M5 5.5l.8 11h8.4l.8-11M8.5 8.5v5M11.5 8.5v5" />,
+  refresh: (
+    <path d="M16 4.5v4h-4M4 15.5v-4h4M15.2 8.5A6 6 0 0 0 5 6.5M4.8 11.5A6 6 0 0 0 15 13.5" />
+  ),
+  edit: <path d="m12.5 4.5 3 3L7 16H4v-3zM11 6l3 3" />,
 } satisfies Record<string, ReactNode>;
 
 export type IconName = keyof typeof PATHS;

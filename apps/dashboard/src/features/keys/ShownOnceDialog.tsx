@@ -14,10 +14,20 @@ export function ShownOnceDialog({
   secret,
   keyName,
   onDone,
+  title = 'Save your API key',
+  secretLabel = 'API key',
+  noun = 'key',
+  warning = 'Iqra keeps only a fingerprint of it. If you lose it, revoke it and create a new one.',
 }: {
   secret: string;
   keyName: string;
   onDone: () => void;
+  /** The same pattern serves other secrets shown once (a webhook's signing secret). */
+  title?: string;
+  secretLabel?: string;
+  /** How the text names the secret: "key", "secret". */
+  noun?: string;
+  warning?: string;
 }) {
   const [copy, setCopy] = useState<CopyState>('idle');
   const inputRef = useRef<HTMLInputElement>(null);
@@ -40,8 +50,8 @@ export function ShownOnceDialog({
 
   return (
     <Dialog
-      title="Save your API key"
-      description={`“${keyName}” is ready. Copy the key now and store it somewhere safe.`}
+      title={title}
+      description={`“${keyName}” is ready. Copy the ${noun} now and store it somewhere safe.`}
       onClose={onDone}
       dismissible={false}
       initialFocus={copyRef}
@@ -53,10 +63,10 @@ export function ShownOnceDialog({
         </Button>
       }
     >
-      <Callout tone="warning" title="This key will not be shown again">
-        Iqra keeps only a fingerprint of it. If you lose it, revoke it and create a new one.
+      <Callout tone="warning" title={`This ${noun} will not be shown again`}>
+        {warning}
       </Callout>
-      <Field label="API key">
+      <Field label={secretLabel}>
         {(control) => (
           <div className="secret">
             <input
@@ -85,7 +95,7 @@ export function ShownOnceDialog({
         {copy === 'copied'
           ? 'Copied to the clipboard.'
           : copy === 'failed'
-            ? 'The browser did not allow copying. The key is selected: press Ctrl+C (⌘C on a Mac).'
+            ? `The browser did not allow copying. The ${noun} is selected: press Ctrl+C (⌘C on a Mac).`
             : ''}
       </p>
     </Dialog>

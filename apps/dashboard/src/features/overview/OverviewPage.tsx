@@ -4,11 +4,13 @@ import { usePageTitle } from '../../brand/brand';
 import { PageHeader } from '../../layout/PageHeader';
 import { formatDate } from '../../lib/format';
 import { useUser } from '../../session/session';
+import { BusinessDataProvider } from '../../state/business';
 import { useData } from '../../state/data';
 import { Badge } from '../../ui/Badge';
-import { ButtonLink } from '../../ui/Button';
 import { Callout } from '../../ui/Callout';
-import { Icon } from '../../ui/Icon';
+import { useCallsList } from '../calls/useCallsList';
+import { GetStarted } from './GetStarted';
+import { RecentCalls } from './RecentCalls';
 
 export function OverviewPage() {
   usePageTitle('Overview');
@@ -22,24 +24,7 @@ export function OverviewPage() {
 
   const loading = (c: { status: string }) => c.status === 'idle' || c.status === 'loading';
   const activeKeys = keys.items.filter((key) => key.status === 'active').length;
-  const steps = [
-    {
-      done: businesses.items.length > 0,
-      title: 'Create a business',
-      text: 'A workspace for one clinic, shop or support line.',
-      to: '/businesses',
-      action: 'Businesses',
-    },
-    {
-      done: keys.items.length > 0,
-      title: 'Add an API key',
-      text: 'Restricted to the businesses it needs. You see it once.',
-      to: '/keys',
-      action: 'API keys',
-    },
-  ];
   const firstName = user.name.trim().split(/\s+/)[0] ?? user.name;
-  const origin = window.location.origin;
 
   return (
     <>
@@ -87,52 +72,13 @@ export function OverviewPage() {
         </section>
       </div>
 
-      <section className="card" aria-labelledby="start-title">
-        <div className="card-header">
-          <h2 id="start-title" className="card-title">
-            Get started
-          </h2>
-        </div>
-        <ol className="steps">
-          {steps.map((step, index) => (
-            <li key={step.title} className={step.done ? 'step step-done' : 'step'}>
-              <span className="step-mark" aria-hidden="true">
-                {step.done ? <Icon name="check" size={16} /> : index + 1}
-              </span>
-              <div className="step-body">
-                <p className="step-title">
-                  {step.title}
-                  {step.done && <span className="visually-hidden"> (done)</span>}
-                </p>
-                <p className="step-text">{step.text}</p>
-              </div>
-              <ButtonLink to={step.to} size="sm" variant={step.done ? 'ghost' : 'secondary'}>
-                {step.action}
-              </ButtonLink>
-            </li>
-          ))}
-          <li className="step">
-            <span className="step-mark" aria-hidden="true">
-              3
-            </span>
-            <div className="step-body">
-              <p className="step-title">Make your first request</p>
-              <pre className="snippet">
-                <code>{`curl ${origin}/api/v1/businesses \\\n  -H "Authorization: Token iqra_sk_…"`}</code>
-              </pre>
-            </div>
-            <a
-              className="btn btn-secondary btn-sm"
-              href="/docs"
-              target="_blank"
-              rel="noopener noreferrer"
-            >
-              <Icon name="book" size={16} />
-              <span>Reference</span>
-            </a>
-          </li>
-        </ol>
-      </section>
+      {currentBusiness ? (
+        <BusinessDataProvider key={currentBusiness.id} business={currentBusiness}>
+          <BusinessOverview businessId={currentBusiness.id} />
+        </BusinessDataProvider>
+      ) : (
+        <GetStarted calls={null} />
+      )}
       <p className="page-note">
         Need the full contract? The{' '}
         <a className="link" href="/docs">
@@ -144,6 +90,18 @@ export function OverviewPage() {
         </Link>
         .
       </p>
+    </>
+  );
+}
+
+const NO_FILTERS = {};
+
+function BusinessOverview({ businessId }: { businessId: string }) {
+  const calls = useCallsList(businessId, NO_FILTERS, 5);
+  return (
+    <>
+      <GetStarted calls={calls.status === 'ready' ? calls.items : null} />
+      <RecentCalls calls={calls} />
     </>
   );
 }

@@ -1,0 +1,100 @@
+import { request } from './client';
+import type {
+  Agent,
+  AgentBody,
+  Billing,
+  Call,
+  CallFilters,
+  Conversation,
+  ConversationFilters,
+  ConversationSummary,
+  CreateCallBody,
+  CreatedWebhookEndpoint,
+  CreateWebhookBody,
+  Page,
+  PutTelephonyBody,
+  Telephony,
+  UsageRecord,
+  WebhookDelivery,
+  WebhookEndpoint,
+} from './types';
+
+/** Page sizes: lists a person reads page by page stay short; lookups take the most. */
+export const LIST_SIZE = 20;
+const MAX_SIZE = 100;
+
+function query(params: Record<string, string | number | null | undefined>): string {
+  const out = new URLSearchParams();
+  for (const [name, value] of Object.entries(params)) {
+    if (value !== undefined && value !== null && value !== '') out.set(name, String(value));
+  }
+  const text = out.toString();
+  return text ? `?${text}` : '';
+}
+
+const biz = (businessId: string) => `/api/v1/businesses/${encodeURIComponent(businessId)}`;
+const id = encodeURIComponent;
+
+/**
+ * The voice workspace of one business, through the public API only. A later change swaps these
+ * hand-written shapes for the SDK's generated types.
+ */
+export const voiceApi = {
+  agents: (businessId: string, cursor?: string | null) =>
+    request<Page<Agent>>('GET', `${biz(businessId)}/agents${query({ limit: MAX_SIZE, cursor })}`),
+  createAgent: (businessId: string, body: AgentBody) =>
+    request<Agent>('POST', `${biz(businessId)}/agents`, { body }),
+  updateAgent: (businessId: string, agentId: string, body: Partial<AgentBody>) =>
+    request<Agent>('PATCH', `${biz(businessId)}/agents/${id(agentId)}`, { body }),
+  deleteAgent: (businessId: string, agentId: string) =>
+    request<void>('DELETE', `${biz(businessId)}/agents/${id(agentId)}`),
+
+  calls: (businessId: string, filters: CallFilters, cursor?: string | null, limit = LIST_SIZE) =>
+    request<Page<Call>>('GET', `${biz(businessId)}/calls${query({ limit, cursor, ...filters })}`),
+  call: (businessId: string, callId: string) =>
+    request<Call>('GET', `${biz(businessId)}/calls/${id(callId)}`),
+  /** The same `idempotencyKey` within 24 hours returns the first call instead of a second one. */
+  createCall: (businessId: string, body: CreateCallBody, idempotencyKey: string) =>
+    request<Call>('POST', `${biz(businessId)}/calls`, {
+      body,
+      headers: { 'idempotency-key': idempotencyKey },
+    }),
+  cancelCall: (businessId: string, callId: string) =>
+    request<Call>('POST', `${biz(businessId)}/calls/${id(callId)}/cancel`),
+
+  conversations: (businessId: string, filters: ConversationFilters, cursor?: string | null) =>
+    request<Page<ConversationSummary>>(
+      'GET',
+      `${biz(businessId)}/conversations${query({ limit: LIST_SIZE, cursor, ...filters })}`,
+    ),
+  conversation: (businessId: string, conversationId: string) =>
+    request<Conversation>('GET', `${biz(businessId)}/conversations/${id(conversationId)}`),
+
+  webhooks: (businessId: string, cursor?: string | null) =>
+    request<Page<WebhookEndpoint>>(
+      'GET',
+      `${biz(businessId)}/webhooks${query({ limit: MAX_SIZE, cursor })}`,
+    ),
+  webhook: (businessId: string, webhookId: string) =>
+    request<WebhookEndpoint>('GET', `${biz(businessId)}/webhooks/${id(webhookId)}`),
+  createWebhook: (businessId: string, body: CreateWebhookBody) =>
+    request<CreatedWebhookEndpoint>('POST', `${biz(businessId)}/webhooks`, { body }),
+  deleteWebhook: (businessId: string, webhookId: string) =>
+    request<void>('DELETE', `${biz(businessId)}/webhooks/${id(webhookId)}`),
+  deliveries: (businessId: string, webhookId: string, cursor?: string | null) =>
+    request<Page<WebhookDelivery>>(
+      'GET',
+      `${biz(businessId)}/webhooks/${id(webhookId)}/deliveries${query({ limit: LIST_SIZE, cursor })}`,
+    ),
+
+  telephony: (businessId: string) => request<Telephony>('GET', `${biz(businessId)}/telephony`),
+  saveTelephony: (businessId: string, body: PutTelephonyBody) =>
+    request<Telephony>('PUT', `${biz(businessId)}/telephony`, { body }),
+
+  billing: () => request<Billing>('GET', '/api/v1/user/billing'),
+  usage: (params: { from?: string; cursor?: string | null; limit?: number }) =>
+    request<Page<UsageRecord>>(
+      'GET',
+      `/api/v1/user/usage${query({ limit: params.limit ?? MAX_SIZE, from: params.from, cursor: params.cursor })}`,
+    ),
+};

@@ -1,0 +1,149 @@
+import { useCallback, useEffect } from 'react';
+import { useParams } from 'react-router';
+import type { DeliveryStatus, WebhookDelivery } from '../../api/types';
+import { voiceApi } from '../../api/voice';
+import { usePageTitle } from '../../brand/brand';
+import { PageHeader } from '../../layout/PageHeader';
+import { formatPrecise, formatRelative } from '../../lib/format';
+import { usePoll } from '../../lib/poll';
+import { useBusinessData } from '../../state/business';
+import { useCursorList } from '../../state/cursorList';
+import { Badge, type Tone } from '../../ui/Badge';
+import { Button, ButtonLink } from '../../ui/Button';
+import { EmptyState } from '../../ui/EmptyState';
+import { LoadError } from '../../ui/LoadError';
+import { type Column, Table } from '../../ui/Table';
+
+const TONE: Record<DeliveryStatus, Tone> = {
+  pending: 'warning',
+  delivered: 'success',
+  failed: 'danger',
+};
+
+const keyOf = (d: WebhookDelivery) => d.eventId;
+
+/** One endpoint's delivery log, like Stripe's: what was sent, how it went, what comes next. */
+export function DeliveriesPage() {
+  usePageTitle('Webhook deliveries');
+  const { webhookId = '' } = useParams();
+  const { business, webhooks } = useBusinessData();
+  const endpoint = webhooks.items.find((w) => w.id === webhookId);
+  const fetchPage = useCallback(
+    (cursor?: string | null) => voiceApi.deliveries(business.id, webhookId, cursor),
+    [business.id, webhookId],
+  );
+  const list = useCursorList(fetchPage, keyOf);
+
+  useEffect(() => webhooks.ensure(), [webhooks.ensure]);
+  // While something is on its way (or nothing came yet), look again now and then.
+  usePoll(list.refresh, {
+    enabled:
+      list.status === 'ready' &&
+      (list.items.length === 0 || list.items.some((d) => d.status === 'pending')),
+    intervalMs: 4000,
+  });
+
+  const columns: Column<WebhookDelivery>[] = [
+    {
+      key: 'event',
+      header: 'Event',
+      cell: (d) => (
+        <span className="cell-stack">
+          <code className="code">{d.eventType}</code>
+          <span className="muted mono small">{d.eventId}</span>
+        </span>
+      ),
+    },
+    {
+      key: 'status',
+      header: 'Status',
+      cell: (d) => <Badge tone={TONE[d.status]}>{d.status}</Badge>,
+    },
+    { key: 'attempts', header: 'Attempts', cell: (d) => d.attempts },
+    { key: 'code', header: 'Response', cell: (d) => d.lastStatusCode ?? '—' },
+    {
+      key: 'next',
+      header: 'Next retry',
+      cell: (d) =>
+        d.nextAttemptAt && d.status === 'pending' ? formatRelative(d.nextAttemptAt) : '—',
+    },
+    {
+      key: 'error',
+      header: 'Last error',
+      cell: (d) => (d.lastError ? <span className="break">{d.lastError}</span> : '—'),
+    },
+    {
+      key: 'at',
+      header: 'Created',
+      cell: (d) => (
+        <span className="cell-stack">
+          <time dateTime={d.createdAt}>{formatPrecise(d.createdAt)}</time>
+          {d.payload !== undefined && (
+            <details>
+              <summary className="link">Payload</summary>
+              <pre className="snippet">{JSON.stringify(d.payload, null, 2)}</pre>
+            </details>
+          )}
+        </span>
+      ),
+    },
+  ];
+
+  return (
+    <>
+      <ButtonLink to="/webhooks" variant="ghost" size="sm" icon="arrowLeft">
+        Webhooks
+      </ButtonLink>
+      <PageHeader
+        title="Deliveries"
+        description={
+          endpoint ? (
+            <span className="mono break">{endpoint.url}</span>
+          ) : (
+            'Every event sent to this endpoint.'
+          )
+        }
+        actions={
+          <Button icon="refresh" onClick={() => void list.refresh().catch(() => list.reload())}>
+            Refresh
+          </Button>
+        }
+      />
+      <div className="card card-flush">
+        {list.status === 'error' ? (
+          <div className="card-body">
+            <LoadError title="Deliveries did not load" error={list.error} onRetry={list.reload} />
+          </div>
+        ) : list.status === 'ready' && list.items.length === 0 ? (
+          <EmptyState
+            icon="webhook"
+            title="Nothing delivered yet"
+            action={
+              <ButtonLink to="/calls?test=1" variant="primary" icon="phone">
+                Test call
+              </ButtonLink>
+            }
+          >
+            Events appear here as calls happen. Place a test call: its call.* events come here
+            within seconds.
+          </EmptyState>
+        ) : (
+          <Table
+            caption="Deliveries"
+            columns={columns}
+            rows={list.items}
+            rowKey={keyOf}
+            loading={list.status === 'loading'}
+          />
+        )}
+        {list.nextCursor && (
+          <div className="card-footer">
+            <Button onClick={list.loadMore} loading={list.loadingMore}>
+              Load more deliveries
+            </Button>
+          </div>
+        )}
+      </div>
+    </>
+  );
+}
