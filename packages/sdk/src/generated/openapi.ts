@@ -2768,6 +2768,12 @@ export interface paths {
                                  * @example 2026-11-28T08:15:35.123Z
                                  */
                                 createdAt: string;
+                                /** @description Who made the key: a dashboard session, an API key, or the operator CLI. */
+                                createdBy: {
+                                    /** @description The user (`usr_…`) or key (`key_…`); null for the operator. */
+                                    id: string | null;
+                                    type: "user" | "api_key" | "operator";
+                                };
                                 expiresAt: string | null;
                                 /** @example key_01jdx7k3m8q9r2s4t6v8w0y2z4 */
                                 id: string;
@@ -2776,8 +2782,11 @@ export interface paths {
                                 name: string;
                                 /** @description The first 12 characters, for recognising the key. */
                                 prefix: string;
+                                /** @description Requests per minute this key may make. */
                                 rateLimitPerMinute: number;
                                 revokedAt: string | null;
+                                /** @description Why it was revoked: `scope_empty` when the last business of a restricted key was deleted. */
+                                revokedReason: "manual" | "cascade" | "leaked" | "scope_empty" | null;
                                 status: "active" | "revoked" | "expired";
                                 userManagement: boolean;
                             }[];
@@ -2836,7 +2845,8 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        businessScope: {
+                        /** @description Required from a session. From an API key, omitted means the key's own scope; a wider one answers 403. */
+                        businessScope?: {
                             /** @enum {string} */
                             type: "unrestricted";
                         } | {
@@ -2844,10 +2854,12 @@ export interface paths {
                             /** @enum {string} */
                             type: "restricted";
                         };
-                        /** @description When the key stops working; omit or null for never. */
+                        /** @description When the key stops working; null for never. Omitted: never from a session, the key's own expiry from an API key (which may not be exceeded). */
                         expiresAt?: string | null;
                         /** @example Zapier Integration - Dental Clinic */
                         name: string;
+                        /** @description Requests per minute. From a session: at most the deployment default (the default when omitted). From an API key: at most the key's own (its own when omitted). */
+                        rateLimitPerMinute?: number;
                         /**
                          * @description Lets the key reach /api/v1/user: profile, billing, white-label, keys.
                          * @default false
@@ -2877,6 +2889,12 @@ export interface paths {
                              * @example 2026-11-28T08:15:35.123Z
                              */
                             createdAt: string;
+                            /** @description Who made the key: a dashboard session, an API key, or the operator CLI. */
+                            createdBy: {
+                                /** @description The user (`usr_…`) or key (`key_…`); null for the operator. */
+                                id: string | null;
+                                type: "user" | "api_key" | "operator";
+                            };
                             expiresAt: string | null;
                             /** @example key_01jdx7k3m8q9r2s4t6v8w0y2z4 */
                             id: string;
@@ -2890,8 +2908,11 @@ export interface paths {
                             name: string;
                             /** @description The first 12 characters, for recognising the key. */
                             prefix: string;
+                            /** @description Requests per minute this key may make. */
                             rateLimitPerMinute: number;
                             revokedAt: string | null;
+                            /** @description Why it was revoked: `scope_empty` when the last business of a restricted key was deleted. */
+                            revokedReason: "manual" | "cascade" | "leaked" | "scope_empty" | null;
                             status: "active" | "revoked" | "expired";
                             userManagement: boolean;
                         };
@@ -2989,6 +3010,12 @@ export interface paths {
                              * @example 2026-11-28T08:15:35.123Z
                              */
                             createdAt: string;
+                            /** @description Who made the key: a dashboard session, an API key, or the operator CLI. */
+                            createdBy: {
+                                /** @description The user (`usr_…`) or key (`key_…`); null for the operator. */
+                                id: string | null;
+                                type: "user" | "api_key" | "operator";
+                            };
                             expiresAt: string | null;
                             /** @example key_01jdx7k3m8q9r2s4t6v8w0y2z4 */
                             id: string;
@@ -2997,8 +3024,11 @@ export interface paths {
                             name: string;
                             /** @description The first 12 characters, for recognising the key. */
                             prefix: string;
+                            /** @description Requests per minute this key may make. */
                             rateLimitPerMinute: number;
                             revokedAt: string | null;
+                            /** @description Why it was revoked: `scope_empty` when the last business of a restricted key was deleted. */
+                            revokedReason: "manual" | "cascade" | "leaked" | "scope_empty" | null;
                             status: "active" | "revoked" | "expired";
                             userManagement: boolean;
                         };
@@ -3085,6 +3115,12 @@ export interface paths {
                              * @example 2026-11-28T08:15:35.123Z
                              */
                             createdAt: string;
+                            /** @description Who made the key: a dashboard session, an API key, or the operator CLI. */
+                            createdBy: {
+                                /** @description The user (`usr_…`) or key (`key_…`); null for the operator. */
+                                id: string | null;
+                                type: "user" | "api_key" | "operator";
+                            };
                             expiresAt: string | null;
                             /** @example key_01jdx7k3m8q9r2s4t6v8w0y2z4 */
                             id: string;
@@ -3093,8 +3129,11 @@ export interface paths {
                             name: string;
                             /** @description The first 12 characters, for recognising the key. */
                             prefix: string;
+                            /** @description Requests per minute this key may make. */
                             rateLimitPerMinute: number;
                             revokedAt: string | null;
+                            /** @description Why it was revoked: `scope_empty` when the last business of a restricted key was deleted. */
+                            revokedReason: "manual" | "cascade" | "leaked" | "scope_empty" | null;
                             status: "active" | "revoked" | "expired";
                             userManagement: boolean;
                         };
@@ -3159,7 +3198,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Plan, call credit and this period’s usage */
+        /** Plan, call credit and this period’s usage (a restricted key: 403) */
         get: {
             parameters: {
                 query?: never;
@@ -3176,7 +3215,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** @description Call minutes left. Calls are refused (402) once it reaches 0. */
+                            /** @description The balance: call minutes left, including those held by calls in flight (`heldMinutes`). */
                             creditMinutes: number;
                             /** @description The calendar month (UTC) so far. */
                             currentPeriod: {
@@ -3197,6 +3236,8 @@ export interface paths {
                                  */
                                 start: string;
                             };
+                            /** @description Minutes reserved by calls in flight: each accepted call holds the longest a call may last until it ends, then draws only what it used. A new call is refused (402) when `creditMinutes - heldMinutes` is less than one hold. */
+                            heldMinutes: number;
                             /**
                              * @description `free` until an operator adds credit, then `prepaid`.
                              * @enum {string}
@@ -3249,7 +3290,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Usage records, one per completed call, newest first */
+        /** Usage records, one per completed call, newest first (a restricted key: its businesses) */
         get: {
             parameters: {
                 query?: {
