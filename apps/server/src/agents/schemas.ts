@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { businessChildParams } from '../http/route-kit.js';
+import { businessChildParams, nameText, nonBlankText } from '../http/route-kit.js';
 import { idOf, Timestamp } from '../http/schemas.js';
 
 export const AgentSchema = Type.Object(
@@ -21,9 +21,8 @@ export const AgentSchema = Type.Object(
 export type Agent = Static<typeof AgentSchema>;
 
 export const Fields = {
-  name: Type.String({ minLength: 1, maxLength: 100, examples: ['Front desk'] }),
-  greeting: Type.String({
-    minLength: 1,
+  name: nameText({ maxLength: 100, examples: ['Front desk'] }),
+  greeting: nonBlankText({
     maxLength: 2000,
     examples: ['Hello {{patient}}, this is Dental Clinic calling about your appointment.'],
   }),

@@ -134,7 +134,9 @@ interface AjvError {
   message?: string;
   params: Record<string, unknown>;
   /** With ajv's `verbose`: the schema that failed, which may say in words what a pattern means. */
-  parentSchema?: { 'x-pattern-message'?: string };
+  parentSchema?: { 'x-pattern-message'?: string; 'x-message'?: string };
+  /** Set on errors about an object's key (JSON Schema `propertyNames`). */
+  propertyName?: string;
 }
 
 function validationError(error: FastifyError): ApiError {
@@ -165,6 +167,9 @@ function fieldError(e: AjvError, part: string): FieldError {
       e.params.error === 'mapping'
         ? `has an unknown value ${JSON.stringify(e.params.tagValue)}`
         : 'is required and must be a string';
+  } else if (e.propertyName !== undefined) {
+    path = `${path}/${e.propertyName}`;
+    message = e.parentSchema?.['x-message'] ?? 'is not an allowed key';
   } else if (e.keyword === 'pattern' && e.parentSchema?.['x-pattern-message']) {
     message = e.parentSchema['x-pattern-message'];
   } else if (e.keyword === 'enum' && Array.isArray(e.params.allowedValues)) {

@@ -8,9 +8,8 @@ import { type Invalidation, recordInvalidation } from '../cache/invalidation.js'
 import type { Database, KeyCreatorType, RevokedReason } from '../db/schema.js';
 import { ApiError } from '../http/errors.js';
 import { type CursorCodec, type Page, toPage } from '../http/pagination.js';
-import { paginate } from '../http/route-kit.js';
+import { paginate, requireText } from '../http/route-kit.js';
 import { newId } from '../ids.js';
-import { requireText } from '../users/service.js';
 import { insideOf, type KeyLimits, widerDimension } from './containment.js';
 import {
   type ApiKeyRecord,

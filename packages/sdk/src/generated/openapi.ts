@@ -1173,7 +1173,7 @@ export interface paths {
                          * @example +15005550006
                          */
                         from?: string;
-                        /** @description Your own key-value data (keys up to 40 characters). */
+                        /** @description Your own key-value data (keys 1 to 40 characters). */
                         metadata?: {
                             [key: string]: string;
                         };
@@ -2650,6 +2650,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @example Ada Lovelace */
                         name?: string;
                     };
                 };
