@@ -12,7 +12,7 @@ import { type BackgroundOptions, buildServices, type Services } from './compose.
 import { type Config, fastifyTrustProxy } from './config.js';
 import { registerConversationRoutes } from './conversations/routes.js';
 import { MAX_PARAM_LENGTH, registerDashboard } from './dashboard/static.js';
-import type { Store } from './db/connect.js';
+import { ping, type Store } from './db/connect.js';
 import { registerOpenApi } from './http/openapi.js';
 import { clientError, frameworkError, registerProblemHandler } from './http/problem-handler.js';
 import type { App } from './http/types.js';
@@ -32,7 +32,7 @@ export type { BackgroundOptions } from './compose.js';
  * `compose.ts`. Each registers only its own routes, with the narrow services it needs.
  */
 const FEATURES: ((app: App, s: Services) => void)[] = [
-  (app, s) => registerSystemRoutes(app, { store: s.store }),
+  (app, s) => registerSystemRoutes(app, { ping: () => ping(s.store.db) }),
   (app, s) =>
     registerSessionRoutes(app, {
       sessions: s.sessions,
