@@ -22,7 +22,8 @@ export const ERROR_HELP: Record<ErrorCode, string> = {
   business_disabled: 'The business is disabled; enable it to change it or place calls.',
   not_found: 'No such resource, or it belongs to someone else.',
   method_not_allowed: 'The path exists but not with this method.',
-  conflict: 'The request conflicts with the current state (for example, cancelling an answered call).',
+  conflict:
+    'The request conflicts with the current state (for example, cancelling an answered call).',
   email_taken: 'An account with this email already exists. Log in instead.',
   request_timeout: 'The request took too long to arrive. Retry.',
   payload_too_large: 'The body is over the size limit.',
@@ -35,9 +36,12 @@ export const ERROR_HELP: Record<ErrorCode, string> = {
   service_unavailable: 'The service is briefly unavailable. Retry with backoff.',
 };
 
-const escape = (text: string) =>
-  text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] ?? c);
-const code = (text: string) => escape(text).replace(/`([^`]+)`/g, '<code>$1</code>');
+const escapeHtml = (text: string) =>
+  text.replace(
+    /[&<>"]/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] ?? c,
+  );
+const code = (text: string) => escapeHtml(text).replace(/`([^`]+)`/g, '<code>$1</code>');
 
 /** The error catalogue as a static page (no script), where every problem's `type` points. */
 export function errorsPageHtml(): string {

@@ -7,7 +7,8 @@ import type { Access } from './access.js';
  */
 
 type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Json =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const VERBS: Record<string, string> = {
   GET: 'get',
@@ -87,7 +88,8 @@ export function describeRoute(access: Access, route: RouteOptions): void {
     return;
   }
   // Cookie sessions also send the CSRF token on every request that changes something.
-  const session = method === 'GET' || method === 'HEAD' ? { Session: [] } : { Session: [], CsrfToken: [] };
+  const session =
+    method === 'GET' || method === 'HEAD' ? { Session: [] } : { Session: [], CsrfToken: [] };
   schema.security = access === 'session' ? [session] : [{ ApiKey: [] }, session];
 }
 
@@ -205,8 +207,10 @@ export interface DocumentExtras {
 
 /** The last pass over the generated document (fastify-swagger's transformObject). */
 export function finishDocument(document: Json, extras: DocumentExtras = {}): Json {
-  const components = (document.components ??= {}) as Json;
-  const schemas = (components.schemas ??= {}) as Json;
+  document.components ??= {};
+  const components = document.components as Json;
+  components.schemas ??= {};
+  const schemas = components.schemas as Json;
   components.headers = RESPONSE_HEADERS;
   const paths = (document.paths ?? {}) as Record<string, Record<string, Json>>;
   for (const item of Object.values(paths)) {

@@ -56,7 +56,10 @@ export interface OpenApiOptions extends DocumentExtras {
 }
 
 /** OpenAPI 3.1 generated from the route schemas, and the interactive reference at `/docs`. */
-export async function registerOpenApi(app: FastifyInstance, options: OpenApiOptions): Promise<void> {
+export async function registerOpenApi(
+  app: FastifyInstance,
+  options: OpenApiOptions,
+): Promise<void> {
   app.addSchema(ProblemSchema);
 
   app.addHook('onRoute', (route) => {
@@ -121,7 +124,8 @@ export async function registerOpenApi(app: FastifyInstance, options: OpenApiOpti
             type: 'apiKey',
             in: 'header',
             name: 'X-CSRF-Token',
-            description: 'The `csrfToken` of the session answer; with `Session`, on non-GET requests.',
+            description:
+              'The `csrfToken` of the session answer; with `Session`, on non-GET requests.',
           },
         },
       },

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { CallSchema } from '../calls/schemas.js';
 import { ConversationSummarySchema } from '../conversations/schemas.js';
-import { type EventType, EVENT_TYPES } from './outbox.js';
+import { EVENT_TYPES, type EventType } from './outbox.js';
 
 const WHEN: Record<EventType, string> = {
   'call.queued': 'A call was accepted and stored; the dispatcher will place it.',
@@ -35,8 +35,14 @@ export function eventPayloadSchema(type: EventType) {
 
 const SIGNATURE_HEADERS = [
   ['webhook-id', 'The event id (`evt_…`): the same on every retry; deduplicate on it.'],
-  ['webhook-timestamp', 'Unix seconds when this attempt was signed; refuse ones over 5 minutes old.'],
-  ['webhook-signature', '`v1,<base64 HMAC-SHA256>` of `id.timestamp.body` with your `whsec_` secret.'],
+  [
+    'webhook-timestamp',
+    'Unix seconds when this attempt was signed; refuse ones over 5 minutes old.',
+  ],
+  [
+    'webhook-signature',
+    '`v1,<base64 HMAC-SHA256>` of `id.timestamp.body` with your `whsec_` secret.',
+  ],
 ] as const;
 
 /**
