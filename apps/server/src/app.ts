@@ -22,6 +22,7 @@ import { registerSessionRoutes } from './sessions/routes.js';
 import { registerSystemRoutes } from './system/routes.js';
 import { registerTelephonyRoutes } from './telephony-settings/routes.js';
 import { registerUserRoutes } from './users/routes.js';
+import { webhookDocs } from './webhooks/event-docs.js';
 import { registerWebhookRoutes } from './webhooks/routes.js';
 import { registerWhitelabelRoutes } from './whitelabel/routes.js';
 
@@ -123,7 +124,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     lastUsed: services.lastUsed,
     defaultRateLimit: config.rateLimitPerMinute,
   });
-  await registerOpenApi(app);
+  await registerOpenApi(app, { publicUrl: config.publicUrl, webhooks: webhookDocs() });
   for (const register of FEATURES) register(app, services);
   // Last: its catch-all GET must not shadow any route above.
   await registerDashboard(app, config);

@@ -51,7 +51,17 @@ export const CreateAgentBody = Type.Object(
     language: Type.Optional(Fields.language),
     voice: Type.Optional(Fields.voice),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        name: 'Front desk',
+        greeting: 'Hello {{patient}}, this is Dental Clinic calling about your appointment.',
+        instructions: 'Confirm the appointment time; offer to reschedule if it does not suit.',
+        language: 'en',
+      },
+    ],
+  },
 );
 export type CreateAgentRequest = Static<typeof CreateAgentBody>;
 

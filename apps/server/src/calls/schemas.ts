@@ -64,6 +64,17 @@ export const CreateCallBody = Type.Object(
     ),
     metadata: Type.Optional(Metadata('Your own key-value data (keys 1 to 40 characters).')),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    // A whole body that works as sent once the agent id is yours (its greeting uses {{patient}}).
+    examples: [
+      {
+        agentId: 'agt_01jdx7k3m8q9r2s4t6v8w0y2z4',
+        to: '+15005550006',
+        variables: { patient: 'Sam' },
+        metadata: { appointment: 'apt_42' },
+      },
+    ],
+  },
 );
 export type CreateCallRequest = Static<typeof CreateCallBody>;

@@ -119,9 +119,12 @@ export interface Problem {
   errors?: FieldError[];
 }
 
+/** The `type` URI of a problem with this code: its anchor on the error catalogue page. */
+export const errorTypeOf = (code: ErrorCode) => `/docs/errors#${code}`;
+
 export function problemOf(error: ApiError, requestId?: string): Problem {
   const problem: Problem = {
-    type: 'about:blank',
+    type: errorTypeOf(error.code),
     title: STATUS_CODES[error.status] ?? 'Error',
     status: error.status,
     detail: error.detail,

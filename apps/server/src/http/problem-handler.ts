@@ -139,9 +139,22 @@ interface AjvError {
   propertyName?: string;
 }
 
+/** At most this many field errors are reported: enough for any form, bounded for any body. */
+export const MAX_FIELD_ERRORS = 20;
+
 function validationError(error: FastifyError): ApiError {
   const part = error.validationContext ?? 'body';
-  const errors = (error.validation as AjvError[]).map((e) => fieldError(e, part));
+  const errors: FieldError[] = [];
+  const seen = new Set<string>();
+  for (const e of error.validation as AjvError[]) {
+    const field = fieldError(e, part);
+    // allErrors can report one field twice (a union's branches, a format and a length): keep
+    // the first message per field.
+    if (seen.has(field.path)) continue;
+    seen.add(field.path);
+    errors.push(field);
+    if (errors.length === MAX_FIELD_ERRORS) break;
+  }
   const first = errors[0];
   const label = PART_LABELS[part] ?? 'Request';
   const detail = first
