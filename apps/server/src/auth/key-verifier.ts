@@ -73,7 +73,8 @@ export class KeyVerifier {
   private generation = 0;
 
   constructor(private readonly deps: KeyVerifierDeps) {
-    this.now = deps.now ?? Date.now;
+    // Looked up on each call (not captured), so a test's fake clock reaches expiry checks.
+    this.now = deps.now ?? (() => Date.now());
     this.byHash = new LRUCache<string, VerifiedKey>({
       max: deps.cacheSize ?? 10_000,
       ttl: deps.cacheTtlMs ?? 60_000,
