@@ -2755,6 +2755,14 @@ export interface paths {
                     content: {
                         "application/json": {
                             data: {
+                                /**
+                                 * @description IPv4/IPv6 addresses or CIDR blocks the key may be used from; empty means any address.
+                                 * @example [
+                                 *       "203.0.113.0/24",
+                                 *       "2001:db8::/32"
+                                 *     ]
+                                 */
+                                allowedIps: string[];
                                 businessScope: {
                                     /** @enum {string} */
                                     type: "unrestricted";
@@ -2780,6 +2788,18 @@ export interface paths {
                                 lastFour: string;
                                 lastUsedAt: string | null;
                                 name: string;
+                                /**
+                                 * KeyPermissions
+                                 * @description Per resource: GET needs `read`, any other method `write` (write includes read).
+                                 */
+                                permissions: {
+                                    agents: "none" | "read" | "write";
+                                    businesses: "none" | "read" | "write";
+                                    calls: "none" | "read" | "write";
+                                    conversations: "none" | "read" | "write";
+                                    telephony: "none" | "read" | "write";
+                                    webhooks: "none" | "read" | "write";
+                                };
                                 /** @description The first 12 characters, for recognising the key. */
                                 prefix: string;
                                 /** @description Requests per minute this key may make. */
@@ -2787,6 +2807,10 @@ export interface paths {
                                 revokedAt: string | null;
                                 /** @description Why it was revoked: `scope_empty` when the last business of a restricted key was deleted. */
                                 revokedReason: "manual" | "cascade" | "leaked" | "scope_empty" | null;
+                                /** @description The key this one replaced by a roll. */
+                                rolledFromId: string | null;
+                                /** @description The key this one was rolled to (it works until its `expiresAt`). */
+                                rolledToId: string | null;
                                 status: "active" | "revoked" | "expired";
                                 userManagement: boolean;
                             }[];
@@ -2845,6 +2869,14 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /**
+                         * @description IPv4/IPv6 addresses or CIDR blocks the key may be used from; empty means any address.
+                         * @example [
+                         *       "203.0.113.0/24",
+                         *       "2001:db8::/32"
+                         *     ]
+                         */
+                        allowedIps?: string[];
                         /** @description Required from a session. From an API key, omitted means the key's own scope; a wider one answers 403. */
                         businessScope?: {
                             /** @enum {string} */
@@ -2858,6 +2890,15 @@ export interface paths {
                         expiresAt?: string | null;
                         /** @example Zapier Integration - Dental Clinic */
                         name: string;
+                        /** @description Resources not named are `none`. Omitted: write everywhere from a session, the key's own from an API key. */
+                        permissions?: {
+                            agents?: "none" | "read" | "write";
+                            businesses?: "none" | "read" | "write";
+                            calls?: "none" | "read" | "write";
+                            conversations?: "none" | "read" | "write";
+                            telephony?: "none" | "read" | "write";
+                            webhooks?: "none" | "read" | "write";
+                        };
                         /** @description Requests per minute. From a session: at most the deployment default (the default when omitted). From an API key: at most the key's own (its own when omitted). */
                         rateLimitPerMinute?: number;
                         /**
@@ -2876,6 +2917,14 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description IPv4/IPv6 addresses or CIDR blocks the key may be used from; empty means any address.
+                             * @example [
+                             *       "203.0.113.0/24",
+                             *       "2001:db8::/32"
+                             *     ]
+                             */
+                            allowedIps: string[];
                             businessScope: {
                                 /** @enum {string} */
                                 type: "unrestricted";
@@ -2906,6 +2955,18 @@ export interface paths {
                             lastFour: string;
                             lastUsedAt: string | null;
                             name: string;
+                            /**
+                             * KeyPermissions
+                             * @description Per resource: GET needs `read`, any other method `write` (write includes read).
+                             */
+                            permissions: {
+                                agents: "none" | "read" | "write";
+                                businesses: "none" | "read" | "write";
+                                calls: "none" | "read" | "write";
+                                conversations: "none" | "read" | "write";
+                                telephony: "none" | "read" | "write";
+                                webhooks: "none" | "read" | "write";
+                            };
                             /** @description The first 12 characters, for recognising the key. */
                             prefix: string;
                             /** @description Requests per minute this key may make. */
@@ -2913,6 +2974,10 @@ export interface paths {
                             revokedAt: string | null;
                             /** @description Why it was revoked: `scope_empty` when the last business of a restricted key was deleted. */
                             revokedReason: "manual" | "cascade" | "leaked" | "scope_empty" | null;
+                            /** @description The key this one replaced by a roll. */
+                            rolledFromId: string | null;
+                            /** @description The key this one was rolled to (it works until its `expiresAt`). */
+                            rolledToId: string | null;
                             status: "active" | "revoked" | "expired";
                             userManagement: boolean;
                         };
@@ -2997,6 +3062,14 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description IPv4/IPv6 addresses or CIDR blocks the key may be used from; empty means any address.
+                             * @example [
+                             *       "203.0.113.0/24",
+                             *       "2001:db8::/32"
+                             *     ]
+                             */
+                            allowedIps: string[];
                             businessScope: {
                                 /** @enum {string} */
                                 type: "unrestricted";
@@ -3022,6 +3095,18 @@ export interface paths {
                             lastFour: string;
                             lastUsedAt: string | null;
                             name: string;
+                            /**
+                             * KeyPermissions
+                             * @description Per resource: GET needs `read`, any other method `write` (write includes read).
+                             */
+                            permissions: {
+                                agents: "none" | "read" | "write";
+                                businesses: "none" | "read" | "write";
+                                calls: "none" | "read" | "write";
+                                conversations: "none" | "read" | "write";
+                                telephony: "none" | "read" | "write";
+                                webhooks: "none" | "read" | "write";
+                            };
                             /** @description The first 12 characters, for recognising the key. */
                             prefix: string;
                             /** @description Requests per minute this key may make. */
@@ -3029,6 +3114,10 @@ export interface paths {
                             revokedAt: string | null;
                             /** @description Why it was revoked: `scope_empty` when the last business of a restricted key was deleted. */
                             revokedReason: "manual" | "cascade" | "leaked" | "scope_empty" | null;
+                            /** @description The key this one replaced by a roll. */
+                            rolledFromId: string | null;
+                            /** @description The key this one was rolled to (it works until its `expiresAt`). */
+                            rolledToId: string | null;
                             status: "active" | "revoked" | "expired";
                             userManagement: boolean;
                         };
@@ -3083,10 +3172,15 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        /** Revoke an API key (it stays listed as revoked) */
+        /**
+         * Revoke an API key (it stays listed as revoked)
+         * @description With `cascade=true`, also every key minted through it or rolled from it, transitively; `cascaded` lists the keys whose status changed.
+         */
         delete: {
             parameters: {
-                query?: never;
+                query?: {
+                    cascade?: boolean;
+                };
                 header?: never;
                 path: {
                     keyId: string;
@@ -3102,6 +3196,14 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description IPv4/IPv6 addresses or CIDR blocks the key may be used from; empty means any address.
+                             * @example [
+                             *       "203.0.113.0/24",
+                             *       "2001:db8::/32"
+                             *     ]
+                             */
+                            allowedIps: string[];
                             businessScope: {
                                 /** @enum {string} */
                                 type: "unrestricted";
@@ -3110,6 +3212,7 @@ export interface paths {
                                 /** @enum {string} */
                                 type: "restricted";
                             };
+                            cascaded?: string[];
                             /**
                              * Format: date-time
                              * @example 2026-11-28T08:15:35.123Z
@@ -3127,6 +3230,18 @@ export interface paths {
                             lastFour: string;
                             lastUsedAt: string | null;
                             name: string;
+                            /**
+                             * KeyPermissions
+                             * @description Per resource: GET needs `read`, any other method `write` (write includes read).
+                             */
+                            permissions: {
+                                agents: "none" | "read" | "write";
+                                businesses: "none" | "read" | "write";
+                                calls: "none" | "read" | "write";
+                                conversations: "none" | "read" | "write";
+                                telephony: "none" | "read" | "write";
+                                webhooks: "none" | "read" | "write";
+                            };
                             /** @description The first 12 characters, for recognising the key. */
                             prefix: string;
                             /** @description Requests per minute this key may make. */
@@ -3134,6 +3249,10 @@ export interface paths {
                             revokedAt: string | null;
                             /** @description Why it was revoked: `scope_empty` when the last business of a restricted key was deleted. */
                             revokedReason: "manual" | "cascade" | "leaked" | "scope_empty" | null;
+                            /** @description The key this one replaced by a roll. */
+                            rolledFromId: string | null;
+                            /** @description The key this one was rolled to (it works until its `expiresAt`). */
+                            rolledToId: string | null;
                             status: "active" | "revoked" | "expired";
                             userManagement: boolean;
                         };
@@ -3186,6 +3305,414 @@ export interface paths {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        /** Rename a key or change its allowlist (an API key may only narrow it) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    keyId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description IPv4/IPv6 addresses or CIDR blocks the key may be used from; empty means any address.
+                         * @example [
+                         *       "203.0.113.0/24",
+                         *       "2001:db8::/32"
+                         *     ]
+                         */
+                        allowedIps?: string[];
+                        name?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description IPv4/IPv6 addresses or CIDR blocks the key may be used from; empty means any address.
+                             * @example [
+                             *       "203.0.113.0/24",
+                             *       "2001:db8::/32"
+                             *     ]
+                             */
+                            allowedIps: string[];
+                            businessScope: {
+                                /** @enum {string} */
+                                type: "unrestricted";
+                            } | {
+                                businessIds: string[];
+                                /** @enum {string} */
+                                type: "restricted";
+                            };
+                            /**
+                             * Format: date-time
+                             * @example 2026-11-28T08:15:35.123Z
+                             */
+                            createdAt: string;
+                            /** @description Who made the key: a dashboard session, an API key, or the operator CLI. */
+                            createdBy: {
+                                /** @description The user (`usr_…`) or key (`key_…`); null for the operator. */
+                                id: string | null;
+                                type: "user" | "api_key" | "operator";
+                            };
+                            expiresAt: string | null;
+                            /** @example key_01jdx7k3m8q9r2s4t6v8w0y2z4 */
+                            id: string;
+                            lastFour: string;
+                            lastUsedAt: string | null;
+                            name: string;
+                            /**
+                             * KeyPermissions
+                             * @description Per resource: GET needs `read`, any other method `write` (write includes read).
+                             */
+                            permissions: {
+                                agents: "none" | "read" | "write";
+                                businesses: "none" | "read" | "write";
+                                calls: "none" | "read" | "write";
+                                conversations: "none" | "read" | "write";
+                                telephony: "none" | "read" | "write";
+                                webhooks: "none" | "read" | "write";
+                            };
+                            /** @description The first 12 characters, for recognising the key. */
+                            prefix: string;
+                            /** @description Requests per minute this key may make. */
+                            rateLimitPerMinute: number;
+                            revokedAt: string | null;
+                            /** @description Why it was revoked: `scope_empty` when the last business of a restricted key was deleted. */
+                            revokedReason: "manual" | "cascade" | "leaked" | "scope_empty" | null;
+                            /** @description The key this one replaced by a roll. */
+                            rolledFromId: string | null;
+                            /** @description The key this one was rolled to (it works until its `expiresAt`). */
+                            rolledToId: string | null;
+                            status: "active" | "revoked" | "expired";
+                            userManagement: boolean;
+                        };
+                    };
+                };
+                /** @description The request is not valid; `errors` names each field. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No credential, or an invalid, revoked or expired key. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The credential lacks a scope this route needs, or is disabled. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not yours. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The body is not `application/json`. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited; see `Retry-After`. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/user/api-keys/{keyId}/roll": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Roll a key: a new key with the same rights; the old one works during the overlap */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    keyId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default 86400 */
+                        overlapSeconds?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description IPv4/IPv6 addresses or CIDR blocks the key may be used from; empty means any address.
+                             * @example [
+                             *       "203.0.113.0/24",
+                             *       "2001:db8::/32"
+                             *     ]
+                             */
+                            allowedIps: string[];
+                            businessScope: {
+                                /** @enum {string} */
+                                type: "unrestricted";
+                            } | {
+                                businessIds: string[];
+                                /** @enum {string} */
+                                type: "restricted";
+                            };
+                            /**
+                             * Format: date-time
+                             * @example 2026-11-28T08:15:35.123Z
+                             */
+                            createdAt: string;
+                            /** @description Who made the key: a dashboard session, an API key, or the operator CLI. */
+                            createdBy: {
+                                /** @description The user (`usr_…`) or key (`key_…`); null for the operator. */
+                                id: string | null;
+                                type: "user" | "api_key" | "operator";
+                            };
+                            expiresAt: string | null;
+                            /** @example key_01jdx7k3m8q9r2s4t6v8w0y2z4 */
+                            id: string;
+                            /**
+                             * @description The secret key. Shown only in this answer: store it now.
+                             * @example iqra_sk_4f9QeLw1ZkP0x7sVbN2cT8yRu3mJh6Ad0Kx2aB
+                             */
+                            key: string;
+                            lastFour: string;
+                            lastUsedAt: string | null;
+                            name: string;
+                            /**
+                             * KeyPermissions
+                             * @description Per resource: GET needs `read`, any other method `write` (write includes read).
+                             */
+                            permissions: {
+                                agents: "none" | "read" | "write";
+                                businesses: "none" | "read" | "write";
+                                calls: "none" | "read" | "write";
+                                conversations: "none" | "read" | "write";
+                                telephony: "none" | "read" | "write";
+                                webhooks: "none" | "read" | "write";
+                            };
+                            /** @description The first 12 characters, for recognising the key. */
+                            prefix: string;
+                            /** @description Requests per minute this key may make. */
+                            rateLimitPerMinute: number;
+                            revokedAt: string | null;
+                            /** @description Why it was revoked: `scope_empty` when the last business of a restricted key was deleted. */
+                            revokedReason: "manual" | "cascade" | "leaked" | "scope_empty" | null;
+                            /** @description The key this one replaced by a roll. */
+                            rolledFromId: string | null;
+                            /** @description The key this one was rolled to (it works until its `expiresAt`). */
+                            rolledToId: string | null;
+                            status: "active" | "revoked" | "expired";
+                            userManagement: boolean;
+                        };
+                    };
+                };
+                /** @description The request is not valid; `errors` names each field. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No credential, or an invalid, revoked or expired key. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The credential lacks a scope this route needs, or is disabled. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not yours. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The body is not `application/json`. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited; see `Retry-After`. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/user/api-keys/{keyId}/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A key's requests per UTC day, oldest first */
+        get: {
+            parameters: {
+                query?: {
+                    days?: number;
+                };
+                header?: never;
+                path: {
+                    keyId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** Format: date */
+                                date: string;
+                                /** @description Its 403 and 429 answers. */
+                                rejected: number;
+                                /** @description Every answer the key got. */
+                                requests: number;
+                                /** @description The 401s sent to it after it was revoked, expired or rolled past overlap. */
+                                unauthorized: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description The request is not valid; `errors` names each field. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No credential, or an invalid, revoked or expired key. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The credential lacks a scope this route needs, or is disabled. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not yours. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited; see `Retry-After`. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -3276,6 +3803,147 @@ export interface paths {
             };
         };
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/user/key-policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account's key policy */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description New keys without `expiresAt` expire after this many days; a later `expiresAt` is refused. Null: no maximum. */
+                            maxLifetimeDays: number | null;
+                        };
+                    };
+                };
+                /** @description No credential, or an invalid, revoked or expired key. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The credential lacks a scope this route needs, or is disabled. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited; see `Retry-After`. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /** Set the account's key policy (dashboard session only) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description New keys without `expiresAt` expire after this many days; a later `expiresAt` is refused. Null: no maximum. */
+                        maxLifetimeDays: number | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description New keys without `expiresAt` expire after this many days; a later `expiresAt` is refused. Null: no maximum. */
+                            maxLifetimeDays: number | null;
+                        };
+                    };
+                };
+                /** @description The request is not valid; `errors` names each field. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No credential, or an invalid, revoked or expired key. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The credential lacks a scope this route needs, or is disabled. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The body is not `application/json`. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited; see `Retry-After`. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         post?: never;
         delete?: never;
         options?: never;
