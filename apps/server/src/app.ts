@@ -4,6 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify from 'fastify';
 import type { DestinationStream } from 'pino';
 import { registerAgentRoutes } from './agents/routes.js';
+import { registerAuditOrigin } from './audit/context.js';
 import { registerGuard } from './auth/guard.js';
 import { registerBillingRoutes } from './billing/routes.js';
 import { registerBusinessRoutes } from './businesses/routes.js';
@@ -102,6 +103,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     reply.header('x-request-id', request.id);
   });
 
+  registerAuditOrigin(app);
   registerValidation(app);
   registerProblemHandler(app);
   await app.register(fastifyCookie);
@@ -122,6 +124,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     budgets: services.budgets,
     authFailures: services.throttles.authFailures,
     lastUsed: services.lastUsed,
+    usage: services.keyUsage,
     defaultRateLimit: config.rateLimitPerMinute,
   });
   await registerOpenApi(app, { publicUrl: config.publicUrl, webhooks: webhookDocs() });

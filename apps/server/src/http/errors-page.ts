@@ -16,6 +16,11 @@ export const ERROR_HELP: Record<ErrorCode, string> = {
   business_access_denied: 'The key is restricted to other businesses.',
   unrestricted_key_required: 'Creating a business needs a key scoped to all businesses.',
   escalation_denied: 'A key cannot create a key with more access than its own.',
+  permission_denied:
+    'The key lacks the permission this route needs (e.g. `calls:write`). Use a key that has it.',
+  ip_not_allowed: 'The key cannot be used from this IP address: its allowlist does not include it.',
+  key_not_active: 'The key is revoked or expired, so it cannot be rolled.',
+  key_already_rolled: 'The key was already rolled; roll its successor instead.',
   invalid_signature: 'A signed callback (Twilio) did not carry a valid signature.',
   session_required: 'This route is only for dashboard sessions, not API keys.',
   user_disabled: 'The account is disabled. Contact support.',

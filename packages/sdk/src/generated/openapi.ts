@@ -288,8 +288,46 @@ export interface paths {
         get: operations["getApiKey"];
         put?: never;
         post?: never;
-        /** Revoke an API key (it stays listed as revoked) */
+        /**
+         * Revoke an API key (it stays listed as revoked)
+         * @description With `cascade=true`, also every key minted through it or rolled from it, transitively; `cascaded` lists the keys whose status changed.
+         */
         delete: operations["deleteApiKey"];
+        options?: never;
+        head?: never;
+        /** Rename a key or change its allowlist (an API key may only narrow it) */
+        patch: operations["updateApiKey"];
+        trace?: never;
+    };
+    "/api/v1/user/api-keys/{keyId}/roll": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Roll a key: a new key with the same rights; the old one works during the overlap */
+        post: operations["rollApiKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/user/api-keys/{keyId}/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A key's requests per UTC day, oldest first */
+        get: operations["getApiKeyUsage"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -305,6 +343,24 @@ export interface paths {
         /** Plan, call credit and this period’s usage (a restricted key: 403) */
         get: operations["getBilling"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/user/key-policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account's key policy */
+        get: operations["getKeyPolicy"];
+        /** Set the account's key policy (dashboard session only) */
+        put: operations["replaceKeyPolicy"];
         post?: never;
         delete?: never;
         options?: never;
@@ -600,6 +656,14 @@ export interface components {
         };
         /** ApiKey */
         ApiKey: {
+            /**
+             * @description IPv4/IPv6 addresses or CIDR blocks the key may be used from; empty means any address.
+             * @example [
+             *       "203.0.113.0/24",
+             *       "2001:db8::/32"
+             *     ]
+             */
+            allowedIps: string[];
             businessScope: components["schemas"]["Unrestricted"] | components["schemas"]["RestrictedHeld"];
             /**
              * Format: date-time
@@ -618,6 +682,7 @@ export interface components {
             lastFour: string;
             lastUsedAt: string | null;
             name: string;
+            permissions: components["schemas"]["KeyPermissions"];
             /** @description The first 12 characters, for recognising the key. */
             prefix: string;
             /** @description Requests per minute this key may make. */
@@ -625,6 +690,10 @@ export interface components {
             revokedAt: string | null;
             /** @description Why it was revoked: `scope_empty` when the last business of a restricted key was deleted. */
             revokedReason: "manual" | "cascade" | "leaked" | "scope_empty" | null;
+            /** @description The key this one replaced by a roll. */
+            rolledFromId: string | null;
+            /** @description The key this one was rolled to (it works until its `expiresAt`). */
+            rolledToId: string | null;
             status: "active" | "revoked" | "expired";
             userManagement: boolean;
         };
@@ -1081,6 +1150,14 @@ export interface components {
         };
         /** CreatedApiKey */
         CreatedApiKey: {
+            /**
+             * @description IPv4/IPv6 addresses or CIDR blocks the key may be used from; empty means any address.
+             * @example [
+             *       "203.0.113.0/24",
+             *       "2001:db8::/32"
+             *     ]
+             */
+            allowedIps: string[];
             businessScope: components["schemas"]["Unrestricted"] | components["schemas"]["RestrictedHeld"];
             /**
              * Format: date-time
@@ -1104,6 +1181,7 @@ export interface components {
             lastFour: string;
             lastUsedAt: string | null;
             name: string;
+            permissions: components["schemas"]["KeyPermissions"];
             /** @description The first 12 characters, for recognising the key. */
             prefix: string;
             /** @description Requests per minute this key may make. */
@@ -1111,6 +1189,10 @@ export interface components {
             revokedAt: string | null;
             /** @description Why it was revoked: `scope_empty` when the last business of a restricted key was deleted. */
             revokedReason: "manual" | "cascade" | "leaked" | "scope_empty" | null;
+            /** @description The key this one replaced by a roll. */
+            rolledFromId: string | null;
+            /** @description The key this one was rolled to (it works until its `expiresAt`). */
+            rolledToId: string | null;
             status: "active" | "revoked" | "expired";
             userManagement: boolean;
         };
@@ -1129,6 +1211,36 @@ export interface components {
             secret: string;
             url: string;
         };
+        /**
+         * KeyPermissions
+         * @description Per resource: GET needs `read`, any other method `write` (write includes read).
+         */
+        KeyPermissions: {
+            agents: "none" | "read" | "write";
+            businesses: "none" | "read" | "write";
+            calls: "none" | "read" | "write";
+            conversations: "none" | "read" | "write";
+            telephony: "none" | "read" | "write";
+            webhooks: "none" | "read" | "write";
+        };
+        /** KeyPolicy */
+        KeyPolicy: {
+            /** @description New keys without `expiresAt` expire after this many days; a later `expiresAt` is refused. Null: no maximum. */
+            maxLifetimeDays: number | null;
+        };
+        /** KeyUsage */
+        KeyUsage: {
+            data: {
+                /** Format: date */
+                date: string;
+                /** @description Its 403 and 429 answers. */
+                rejected: number;
+                /** @description Every answer the key got. */
+                requests: number;
+                /** @description The 401s sent to it after it was revoked, expired or rolled past overlap. */
+                unauthorized: number;
+            }[];
+        };
         /** Message */
         Message: {
             /**
@@ -1146,7 +1258,7 @@ export interface components {
              * @description Stable, machine-readable error code; see /docs/errors.
              * @enum {string}
              */
-            code: "validation_error" | "invalid_json" | "invalid_cursor" | "not_authenticated" | "invalid_token_header" | "invalid_token" | "invalid_credentials" | "insufficient_credit" | "csrf_failed" | "user_management_required" | "business_access_denied" | "unrestricted_key_required" | "escalation_denied" | "invalid_signature" | "session_required" | "user_disabled" | "business_disabled" | "not_found" | "method_not_allowed" | "conflict" | "email_taken" | "request_timeout" | "payload_too_large" | "unsupported_media_type" | "unprocessable" | "idempotency_mismatch" | "rate_limited" | "headers_too_large" | "internal_error" | "service_unavailable";
+            code: "validation_error" | "invalid_json" | "invalid_cursor" | "not_authenticated" | "invalid_token_header" | "invalid_token" | "invalid_credentials" | "insufficient_credit" | "csrf_failed" | "user_management_required" | "business_access_denied" | "unrestricted_key_required" | "escalation_denied" | "permission_denied" | "ip_not_allowed" | "invalid_signature" | "session_required" | "user_disabled" | "business_disabled" | "not_found" | "method_not_allowed" | "conflict" | "key_not_active" | "key_already_rolled" | "email_taken" | "request_timeout" | "payload_too_large" | "unsupported_media_type" | "unprocessable" | "idempotency_mismatch" | "rate_limited" | "headers_too_large" | "internal_error" | "service_unavailable";
             /** @example Body "name" must NOT have fewer than 1 characters. */
             detail: string;
             /** @description Every failing field (at most 20). */
@@ -3947,12 +4059,29 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /**
+                     * @description IPv4/IPv6 addresses or CIDR blocks the key may be used from; empty means any address.
+                     * @example [
+                     *       "203.0.113.0/24",
+                     *       "2001:db8::/32"
+                     *     ]
+                     */
+                    allowedIps?: string[];
                     /** @description Required from a session. From an API key, omitted means the key's own scope; a wider one answers 403. */
                     businessScope?: components["schemas"]["Unrestricted"] | components["schemas"]["Restricted"];
                     /** @description When the key stops working; null for never. Omitted: never from a session, the key's own expiry from an API key (which may not be exceeded). */
                     expiresAt?: string | null;
                     /** @example Zapier Integration - Dental Clinic */
                     name: string;
+                    /** @description Resources not named are `none`. Omitted: write everywhere from a session, the key's own from an API key. */
+                    permissions?: {
+                        agents?: "none" | "read" | "write";
+                        businesses?: "none" | "read" | "write";
+                        calls?: "none" | "read" | "write";
+                        conversations?: "none" | "read" | "write";
+                        telephony?: "none" | "read" | "write";
+                        webhooks?: "none" | "read" | "write";
+                    };
                     /** @description Requests per minute. From a session: at most the deployment default (the default when omitted). From an API key: at most the key's own (its own when omitted). */
                     rateLimitPerMinute?: number;
                     /**
@@ -4129,7 +4258,9 @@ export interface operations {
     };
     deleteApiKey: {
         parameters: {
-            query?: never;
+            query?: {
+                cascade?: boolean;
+            };
             header?: never;
             path: {
                 keyId: string;
@@ -4137,6 +4268,149 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description IPv4/IPv6 addresses or CIDR blocks the key may be used from; empty means any address.
+                         * @example [
+                         *       "203.0.113.0/24",
+                         *       "2001:db8::/32"
+                         *     ]
+                         */
+                        allowedIps: string[];
+                        businessScope: components["schemas"]["Unrestricted"] | components["schemas"]["RestrictedHeld"];
+                        cascaded?: string[];
+                        /**
+                         * Format: date-time
+                         * @example 2026-11-28T08:15:35.123Z
+                         */
+                        createdAt: string;
+                        /** @description Who made the key: a dashboard session, an API key, or the operator CLI. */
+                        createdBy: {
+                            /** @description The user (`usr_…`) or key (`key_…`); null for the operator. */
+                            id: string | null;
+                            type: "user" | "api_key" | "operator";
+                        };
+                        expiresAt: string | null;
+                        /** @example key_01jdx7k3m8q9r2s4t6v8w0y2z4 */
+                        id: string;
+                        lastFour: string;
+                        lastUsedAt: string | null;
+                        name: string;
+                        permissions: components["schemas"]["KeyPermissions"];
+                        /** @description The first 12 characters, for recognising the key. */
+                        prefix: string;
+                        /** @description Requests per minute this key may make. */
+                        rateLimitPerMinute: number;
+                        revokedAt: string | null;
+                        /** @description Why it was revoked: `scope_empty` when the last business of a restricted key was deleted. */
+                        revokedReason: "manual" | "cascade" | "leaked" | "scope_empty" | null;
+                        /** @description The key this one replaced by a roll. */
+                        rolledFromId: string | null;
+                        /** @description The key this one was rolled to (it works until its `expiresAt`). */
+                        rolledToId: string | null;
+                        status: "active" | "revoked" | "expired";
+                        userManagement: boolean;
+                    };
+                };
+            };
+            /** @description The request is not valid; `errors` names each field. */
+            400: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or an invalid, revoked or expired key. */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential lacks a scope this route needs, or is disabled. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not yours. */
+            404: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                keyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description IPv4/IPv6 addresses or CIDR blocks the key may be used from; empty means any address.
+                     * @example [
+                     *       "203.0.113.0/24",
+                     *       "2001:db8::/32"
+                     *     ]
+                     */
+                    allowedIps?: string[];
+                    name?: string;
+                };
+            };
+        };
         responses: {
             /** @description OK: the ApiKey. */
             200: {
@@ -4149,6 +4423,215 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ApiKey"];
+                };
+            };
+            /** @description The request is not valid; `errors` names each field. */
+            400: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or an invalid, revoked or expired key. */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential lacks a scope this route needs, or is disabled. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not yours. */
+            404: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json`. */
+            415: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rollApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                keyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @default 86400 */
+                    overlapSeconds?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Created: the CreatedApiKey. */
+            201: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedApiKey"];
+                };
+            };
+            /** @description The request is not valid; `errors` names each field. */
+            400: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or an invalid, revoked or expired key. */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential lacks a scope this route needs, or is disabled. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not yours. */
+            404: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json`. */
+            415: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApiKeyUsage: {
+        parameters: {
+            query?: {
+                days?: number;
+            };
+            header?: never;
+            path: {
+                keyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: the KeyUsage. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KeyUsage"];
                 };
             };
             /** @description The request is not valid; `errors` names each field. */
@@ -4250,6 +4733,154 @@ export interface operations {
             /** @description The credential lacks a scope this route needs, or is disabled. */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getKeyPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: the KeyPolicy. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KeyPolicy"];
+                };
+            };
+            /** @description No credential, or an invalid, revoked or expired key. */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential lacks a scope this route needs, or is disabled. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    replaceKeyPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KeyPolicy"];
+            };
+        };
+        responses: {
+            /** @description OK: the KeyPolicy. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KeyPolicy"];
+                };
+            };
+            /** @description The request is not valid; `errors` names each field. */
+            400: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or an invalid, revoked or expired key. */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential lacks a scope this route needs, or is disabled. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json`. */
+            415: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
                     "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
