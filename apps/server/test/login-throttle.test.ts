@@ -14,6 +14,7 @@ import { SessionTokens } from '../src/auth/session-tokens.js';
 import { openStore, type Store } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrations/index.js';
 import { registerProblemHandler } from '../src/http/problem-handler.js';
+import { ProblemSchema } from '../src/http/schemas.js';
 import type { App } from '../src/http/types.js';
 import { registerValidation } from '../src/http/validation.js';
 import { registerSessionRoutes } from '../src/sessions/routes.js';
@@ -43,6 +44,8 @@ async function authApp(counters: CounterStore) {
   const app: App = Fastify().withTypeProvider<TypeBoxTypeProvider>();
   registerValidation(app);
   registerProblemHandler(app);
+  // Route schemas refer to the shared Problem schema (registerOpenApi adds it in the real app).
+  app.addSchema(ProblemSchema);
   await app.register(fastifyCookie);
   const throttle = (prefix: string, points: number) =>
     new Throttle(counters, { prefix: `test:${prefix}`, points, durationSeconds: 900 });
