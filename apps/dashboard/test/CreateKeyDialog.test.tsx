@@ -1,8 +1,8 @@
+import type { ApiKeyCreate, Business } from '@iqra/sdk';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { ApiProblem } from '../src/api/client';
-import type { Business, CreateApiKeyBody } from '../src/api/types';
 import {
   CreateKeyDialog,
   type CreateKeyDialogProps,
@@ -28,7 +28,7 @@ const DENTAL = business('biz_dental', 'Dental Clinic');
 const BAKERY = business('biz_bakery', 'Corner Bakery');
 
 function setup(props: Partial<CreateKeyDialogProps> = {}) {
-  const onCreate = vi.fn<(body: CreateApiKeyBody) => Promise<void>>(async () => {});
+  const onCreate = vi.fn<(body: ApiKeyCreate) => Promise<void>>(async () => {});
   const onCancel = vi.fn();
   const onCreateBusiness = vi.fn(async (name: string) => business('biz_new', name));
   const user = userEvent.setup();

@@ -1,8 +1,8 @@
+import type { ApiKey, Business } from '@iqra/sdk';
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MemoryRouter } from 'react-router';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ApiKey, Business } from '../src/api/types';
 import { KeysPage } from '../src/features/keys/KeysPage';
 import { DataProvider } from '../src/state/data';
 import { ToastProvider } from '../src/ui/Toast';
@@ -28,7 +28,21 @@ function key(patch: Partial<ApiKey>): ApiKey {
     lastFour: 'zZ99',
     businessScope: { type: 'unrestricted' },
     userManagement: false,
+    permissions: {
+      businesses: 'write',
+      agents: 'write',
+      calls: 'write',
+      conversations: 'write',
+      webhooks: 'write',
+      telephony: 'write',
+    },
+    allowedIps: [],
+    rateLimitPerMinute: 60,
     status: 'active',
+    revokedReason: null,
+    createdBy: { type: 'user', id: 'usr_1' },
+    rolledFromId: null,
+    rolledToId: null,
     createdAt: AT,
     lastUsedAt: null,
     expiresAt: null,

@@ -1,14 +1,14 @@
-import { request } from './client';
 import type {
   ApiKey,
+  ApiKeyCreate,
   Business,
-  CreateApiKeyBody,
   CreatedApiKey,
   Page,
   Session,
   User,
   Whitelabel,
-} from './types';
+} from '@iqra/sdk';
+import { request } from './client';
 
 /** Every API call the dashboard makes. It uses only the public API, like any script could. */
 export const api = {
@@ -33,7 +33,7 @@ export const api = {
 
   keys: (cursor?: string | null) =>
     request<Page<ApiKey>>('GET', `/api/v1/user/api-keys${pageQuery(cursor)}`),
-  createKey: (body: CreateApiKeyBody) =>
+  createKey: (body: ApiKeyCreate) =>
     request<CreatedApiKey>('POST', '/api/v1/user/api-keys', { body }),
   revokeKey: (id: string) =>
     request<ApiKey>('DELETE', `/api/v1/user/api-keys/${encodeURIComponent(id)}`),

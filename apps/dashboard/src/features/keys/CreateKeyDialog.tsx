@@ -1,5 +1,5 @@
+import type { ApiKeyCreate, Business } from '@iqra/sdk';
 import { useRef, useState } from 'react';
-import type { Business, CreateApiKeyBody } from '../../api/types';
 import type { LoadStatus } from '../../state/collection';
 import { Callout } from '../../ui/Callout';
 import { Dialog } from '../../ui/Dialog';
@@ -26,7 +26,7 @@ export interface CreateKeyDialogProps {
   businessesStatus: LoadStatus;
   currentBusinessId: string | null;
   /** Sends the request; rejects with an `ApiProblem` the dialog shows inline. */
-  onCreate: (body: CreateApiKeyBody) => Promise<void>;
+  onCreate: (body: ApiKeyCreate) => Promise<void>;
   /** Creates a business from inside the dialog, for an account that has none yet. */
   onCreateBusiness: (name: string) => Promise<Business>;
   onCancel: () => void;

@@ -1,6 +1,6 @@
+import type { ApiKey, ApiKeyCreate, ApiKeyStatus } from '@iqra/sdk';
 import { useEffect, useId, useMemo, useState } from 'react';
 import { api } from '../../api/endpoints';
-import type { ApiKey, CreateApiKeyBody, KeyStatus } from '../../api/types';
 import { usePageTitle } from '../../brand/brand';
 import { PageHeader } from '../../layout/PageHeader';
 import { useData } from '../../state/data';
@@ -14,7 +14,7 @@ import { KeysTable } from './KeysTable';
 import { RevokeKeyDialog } from './RevokeKeyDialog';
 import { ShownOnceDialog } from './ShownOnceDialog';
 
-type StatusFilter = 'all' | KeyStatus;
+type StatusFilter = 'all' | ApiKeyStatus;
 
 /** The secret of the key just created: held here only while its dialog is open. */
 interface Reveal {
@@ -48,7 +48,7 @@ export function KeysPage() {
     );
   }, [keys.items, query, status]);
 
-  async function create(body: CreateApiKeyBody) {
+  async function create(body: ApiKeyCreate) {
     const { key: secret, ...view } = await api.createKey(body);
     keys.upsert(view);
     setCreating(false);

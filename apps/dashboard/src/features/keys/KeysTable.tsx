@@ -1,10 +1,10 @@
-import type { ApiKey, Business, KeyStatus } from '../../api/types';
+import type { ApiKey, ApiKeyStatus, Business } from '@iqra/sdk';
 import { formatDate, formatDateTime, formatRelative, keyHint } from '../../lib/format';
 import { Badge, type Tone } from '../../ui/Badge';
 import { Button } from '../../ui/Button';
 import { type Column, Table } from '../../ui/Table';
 
-const STATUS: Record<KeyStatus, { label: string; tone: Tone }> = {
+const STATUS: Record<ApiKeyStatus, { label: string; tone: Tone }> = {
   active: { label: 'Active', tone: 'success' },
   revoked: { label: 'Revoked', tone: 'neutral' },
   expired: { label: 'Expired', tone: 'warning' },

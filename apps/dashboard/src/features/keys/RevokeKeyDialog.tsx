@@ -1,4 +1,4 @@
-import type { ApiKey } from '../../api/types';
+import type { ApiKey } from '@iqra/sdk';
 import { keyHint } from '../../lib/format';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
 

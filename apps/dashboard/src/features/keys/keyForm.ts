@@ -1,4 +1,4 @@
-import type { BusinessScope, CreateApiKeyBody, FieldError } from '../../api/types';
+import type { ApiKeyCreate, BusinessScope, FieldError } from '@iqra/sdk';
 
 /** The Add API Key form, as plain data and pure functions (tested without a browser). */
 
@@ -105,7 +105,7 @@ export function validateKeyForm(form: KeyForm, now: Date, businessCount: number)
   return errors;
 }
 
-export function toCreateBody(form: KeyForm, now: Date): CreateApiKeyBody {
+export function toCreateBody(form: KeyForm, now: Date): ApiKeyCreate {
   const businessScope: BusinessScope =
     form.scope === 'unrestricted'
       ? { type: 'unrestricted' }
