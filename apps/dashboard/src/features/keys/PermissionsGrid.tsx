@@ -16,7 +16,7 @@ export function PermissionsGrid({
   return (
     <fieldset className="fieldset">
       <legend className="field-label">Permissions</legend>
-      <div className="perm-presets" role="group" aria-label="Presets">
+      <div className="perm-presets">
         {(Object.keys(PRESETS) as PresetId[]).map((id) => (
           <Button
             key={id}
