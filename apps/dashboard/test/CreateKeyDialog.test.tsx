@@ -3,6 +3,7 @@ import { fireEvent, render, screen, waitFor, within } from '@testing-library/rea
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { ApiProblem } from '../src/api/client';
+import { PRESETS } from '../src/features/keys/access';
 import {
   CreateKeyDialog,
   type CreateKeyDialogProps,
@@ -89,6 +90,8 @@ describe('Add API key dialog', () => {
       name: 'Zapier Integration - Dental Clinic',
       businessScope: { type: 'restricted', businessIds: [DENTAL.id, BAKERY.id] },
       userManagement: false,
+      permissions: PRESETS.full.permissions,
+      allowedIps: [],
       expiresAt: null,
     });
   });
@@ -215,6 +218,8 @@ describe('Add API key dialog', () => {
         name: 'First key',
         businessScope: { type: 'restricted', businessIds: ['biz_new'] },
         userManagement: false,
+        permissions: PRESETS.full.permissions,
+        allowedIps: [],
         expiresAt: null,
       },
     ]);

@@ -200,10 +200,11 @@ describe('API keys tab', () => {
     await user.click(within(confirm).getByRole('button', { name: 'Revoke key' }));
     await waitFor(() => expect(within(row).getByText('Revoked')).toBeInTheDocument());
 
-    // One list of each, then only the two writes: nothing is fetched again.
+    // One list of each, the key policy for the expiry choice, then only the two writes.
     expect(api.calls).toEqual([
       'GET /api/v1/user/api-keys',
       'GET /api/v1/businesses',
+      'GET /api/v1/user/key-policy',
       'POST /api/v1/user/api-keys',
       'DELETE /api/v1/user/api-keys/key_new',
     ]);
