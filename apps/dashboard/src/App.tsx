@@ -12,6 +12,7 @@ import { ConversationsPage } from './features/conversations/ConversationsPage';
 import { KeysPage } from './features/keys/KeysPage';
 import { NotFoundPage } from './features/NotFoundPage';
 import { OverviewPage } from './features/overview/OverviewPage';
+import { SecurityLogPage } from './features/security/SecurityLogPage';
 import { TelephonyPage } from './features/telephony/TelephonyPage';
 import { UsagePage } from './features/usage/UsagePage';
 import { DeliveriesPage } from './features/webhooks/DeliveriesPage';
@@ -40,6 +41,7 @@ export function App() {
                 <Route path="businesses" element={<BusinessesPage />} />
                 <Route path="keys" element={<KeysPage />} />
                 <Route path="account" element={<AccountPage />} />
+                <Route path="security" element={<SecurityLogPage />} />
                 <Route path="usage" element={<UsagePage />} />
                 <Route element={<BusinessPages />}>
                   <Route path="agents" element={<AgentsPage />} />

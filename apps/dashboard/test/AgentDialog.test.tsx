@@ -1,8 +1,8 @@
+import type { Agent, AgentCreate } from '@iqra/sdk';
 import { fireEvent, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { ApiProblem } from '../src/api/client';
-import type { Agent, AgentBody } from '../src/api/types';
 import { AgentDialog } from '../src/features/agents/AgentDialog';
 
 const AGENT: Agent = {
@@ -18,7 +18,7 @@ const AGENT: Agent = {
 };
 
 function setup(agent: Agent | null = null) {
-  const onSave = vi.fn<(body: Partial<AgentBody>) => Promise<void>>(async () => {});
+  const onSave = vi.fn<(body: Partial<AgentCreate>) => Promise<void>>(async () => {});
   const onCancel = vi.fn();
   const user = userEvent.setup();
   render(<AgentDialog agent={agent} defaultLanguage="de" onSave={onSave} onCancel={onCancel} />);

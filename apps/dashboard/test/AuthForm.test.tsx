@@ -1,8 +1,8 @@
+import type { Session } from '@iqra/sdk';
 import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MemoryRouter, Route, Routes } from 'react-router';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Session } from '../src/api/types';
 import { LoginPage, SignupPage } from '../src/features/auth/AuthForm';
 import { SessionProvider, useSession } from '../src/session/session';
 

@@ -1,8 +1,8 @@
+import type { Business } from '@iqra/sdk';
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MemoryRouter } from 'react-router';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Business } from '../src/api/types';
 import { BusinessesPage } from '../src/features/businesses/BusinessesPage';
 import { BusinessSwitcher } from '../src/layout/BusinessSwitcher';
 import { DataProvider } from '../src/state/data';

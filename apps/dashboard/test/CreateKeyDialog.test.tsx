@@ -1,8 +1,9 @@
+import type { ApiKeyCreate, Business } from '@iqra/sdk';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { ApiProblem } from '../src/api/client';
-import type { Business, CreateApiKeyBody } from '../src/api/types';
+import { PRESETS } from '../src/features/keys/access';
 import {
   CreateKeyDialog,
   type CreateKeyDialogProps,
@@ -28,7 +29,7 @@ const DENTAL = business('biz_dental', 'Dental Clinic');
 const BAKERY = business('biz_bakery', 'Corner Bakery');
 
 function setup(props: Partial<CreateKeyDialogProps> = {}) {
-  const onCreate = vi.fn<(body: CreateApiKeyBody) => Promise<void>>(async () => {});
+  const onCreate = vi.fn<(body: ApiKeyCreate) => Promise<void>>(async () => {});
   const onCancel = vi.fn();
   const onCreateBusiness = vi.fn(async (name: string) => business('biz_new', name));
   const user = userEvent.setup();
@@ -89,6 +90,8 @@ describe('Add API key dialog', () => {
       name: 'Zapier Integration - Dental Clinic',
       businessScope: { type: 'restricted', businessIds: [DENTAL.id, BAKERY.id] },
       userManagement: false,
+      permissions: PRESETS.full.permissions,
+      allowedIps: [],
       expiresAt: null,
     });
   });
@@ -215,6 +218,8 @@ describe('Add API key dialog', () => {
         name: 'First key',
         businessScope: { type: 'restricted', businessIds: ['biz_new'] },
         userManagement: false,
+        permissions: PRESETS.full.permissions,
+        allowedIps: [],
         expiresAt: null,
       },
     ]);

@@ -1,8 +1,8 @@
+import type { ApiKey, Business } from '@iqra/sdk';
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MemoryRouter } from 'react-router';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ApiKey, Business } from '../src/api/types';
 import { KeysPage } from '../src/features/keys/KeysPage';
 import { DataProvider } from '../src/state/data';
 import { ToastProvider } from '../src/ui/Toast';
@@ -28,7 +28,21 @@ function key(patch: Partial<ApiKey>): ApiKey {
     lastFour: 'zZ99',
     businessScope: { type: 'unrestricted' },
     userManagement: false,
+    permissions: {
+      businesses: 'write',
+      agents: 'write',
+      calls: 'write',
+      conversations: 'write',
+      webhooks: 'write',
+      telephony: 'write',
+    },
+    allowedIps: [],
+    rateLimitPerMinute: 60,
     status: 'active',
+    revokedReason: null,
+    createdBy: { type: 'user', id: 'usr_1' },
+    rolledFromId: null,
+    rolledToId: null,
     createdAt: AT,
     lastUsedAt: null,
     expiresAt: null,
@@ -186,10 +200,11 @@ describe('API keys tab', () => {
     await user.click(within(confirm).getByRole('button', { name: 'Revoke key' }));
     await waitFor(() => expect(within(row).getByText('Revoked')).toBeInTheDocument());
 
-    // One list of each, then only the two writes: nothing is fetched again.
+    // One list of each, the key policy for the expiry choice, then only the two writes.
     expect(api.calls).toEqual([
       'GET /api/v1/user/api-keys',
       'GET /api/v1/businesses',
+      'GET /api/v1/user/key-policy',
       'POST /api/v1/user/api-keys',
       'DELETE /api/v1/user/api-keys/key_new',
     ]);

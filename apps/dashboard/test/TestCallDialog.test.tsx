@@ -1,8 +1,8 @@
+import type { Agent, Call, CallCreate } from '@iqra/sdk';
 import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { ApiProblem } from '../src/api/client';
-import type { Agent, Call, CreateCallBody } from '../src/api/types';
 import { TestCallDialog } from '../src/features/calls/TestCallDialog';
 
 function agent(id: string, name: string, variables: string[]): Agent {
@@ -23,7 +23,7 @@ const REMINDERS = agent('agt_rem', 'Reminders', ['patient', 'time']);
 const PLAIN = agent('agt_plain', 'Plain', []);
 
 function setup() {
-  const onCreate = vi.fn<(body: CreateCallBody, key: string) => Promise<Call>>(
+  const onCreate = vi.fn<(body: CallCreate, key: string) => Promise<Call>>(
     async () => ({}) as Call,
   );
   const onCancel = vi.fn();

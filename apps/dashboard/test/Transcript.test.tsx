@@ -1,6 +1,6 @@
+import type { Message } from '@iqra/sdk';
 import { render, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import type { Message } from '../src/api/types';
 import { Transcript } from '../src/features/conversations/Transcript';
 
 const MESSAGES: Message[] = [

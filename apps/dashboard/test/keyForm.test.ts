@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { PRESETS } from '../src/features/keys/access';
 import {
   dateInputValue,
   endOfLocalDay,
@@ -26,6 +27,8 @@ describe('initialKeyForm (least privilege)', () => {
       userManagement: false,
       expiry: 'never',
       expiryDate: '',
+      permissions: PRESETS.full.permissions,
+      allowedIps: '',
     });
   });
 
@@ -113,6 +116,8 @@ describe('toCreateBody', () => {
       name: 'Zapier',
       businessScope: { type: 'restricted', businessIds: ['biz_a', 'biz_b'] },
       userManagement: false,
+      permissions: PRESETS.full.permissions,
+      allowedIps: [],
       expiresAt: new Date(NOW.getTime() + 30 * DAY).toISOString(),
     });
   });

@@ -49,6 +49,8 @@ export type CallListParams = ListFilters<`${B}/calls`>;
 export type ConversationSummary = Item<ResponseBody<`${B}/conversations`, 'get'>>;
 /** A conversation with its transcript. */
 export type Conversation = ResponseBody<`${B}/conversations/{conversationId}`, 'get'>;
+/** One turn of a transcript. */
+export type Message = components['schemas']['Message'];
 export type ConversationListParams = ListFilters<`${B}/conversations`>;
 
 export type WebhookEndpoint = ResponseBody<`${B}/webhooks/{webhookId}`, 'get'>;
@@ -60,9 +62,17 @@ export type WebhookDelivery = Item<ResponseBody<`${B}/webhooks/{webhookId}/deliv
 export type WebhookDeliveryListParams = ListFilters<`${B}/webhooks/{webhookId}/deliveries`>;
 
 export type TelephonySettings = ResponseBody<`${B}/telephony`, 'get'>;
-export type TelephonyUpdate = RequestBody<`${B}/telephony`, 'put'>;
+/**
+ * Written out: the generator names a discriminated branch after its schema title (`"Simulator"`),
+ * while the wire value is the lowercase `provider`.
+ */
+export type TelephonyUpdate =
+  | { provider: 'simulator' }
+  | { provider: 'twilio'; accountSid: string; authToken?: string; fromNumber: string };
 
 export type User = ResponseBody<'/api/v1/user', 'get'>;
+/** `/auth/login`, `/auth/signup` and `/auth/session` (dashboard sessions). */
+export type Session = components['schemas']['Session'];
 export type UserUpdate = RequestBody<'/api/v1/user', 'patch'>;
 export type Billing = ResponseBody<'/api/v1/user/billing', 'get'>;
 export type UsageRecord = Item<ResponseBody<'/api/v1/user/usage', 'get'>>;
@@ -70,10 +80,23 @@ export type UsageListParams = ListFilters<'/api/v1/user/usage'>;
 export type Whitelabel = ResponseBody<'/api/v1/user/whitelabel', 'get'>;
 export type WhitelabelUpdate = RequestBody<'/api/v1/user/whitelabel', 'put'>;
 
-export type ApiKey = ResponseBody<'/api/v1/user/api-keys/{keyId}', 'get'>;
+/**
+ * Which businesses a key reaches. Written out: the generator names a discriminated branch after
+ * its schema title (`"Restricted"`), while the wire value is `"restricted"`.
+ */
+export type BusinessScope =
+  | { type: 'unrestricted' }
+  | { type: 'restricted'; businessIds: string[] };
+type WithScope<T> = Omit<T, 'businessScope'> & { businessScope: BusinessScope };
+
+export type ApiKey = WithScope<ResponseBody<'/api/v1/user/api-keys/{keyId}', 'get'>>;
+export type ApiKeyStatus = ApiKey['status'];
+export type ApiKeyRevokedReason = ApiKey['revokedReason'];
+export type KeyPermissions = components['schemas']['KeyPermissions'];
+export type KeyPolicy = components['schemas']['KeyPolicy'];
 /** The create answer: the key object plus `key` (`iqra_sk_…`), shown only once. */
-export type CreatedApiKey = ResponseBody<'/api/v1/user/api-keys', 'post', 201>;
-export type ApiKeyCreate = RequestBody<'/api/v1/user/api-keys', 'post'>;
+export type CreatedApiKey = WithScope<ResponseBody<'/api/v1/user/api-keys', 'post', 201>>;
+export type ApiKeyCreate = WithScope<RequestBody<'/api/v1/user/api-keys', 'post'>>;
 export type ApiKeyListParams = ListFilters<'/api/v1/user/api-keys'>;
 
 /** One page of a cursor list. */

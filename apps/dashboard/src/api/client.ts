@@ -1,4 +1,4 @@
-import type { FieldError } from './types';
+import type { FieldError } from '@iqra/sdk';
 
 /** An error answer of the API (RFC 9457 problem details), or a network failure (status 0). */
 export class ApiProblem extends Error {

@@ -1,14 +1,20 @@
-import { request } from './client';
 import type {
   ApiKey,
+  ApiKeyCreate,
+  ApiKeyRoll,
+  ApiKeyUsageDay,
+  AuditEvent,
   Business,
-  CreateApiKeyBody,
   CreatedApiKey,
+  KeyPolicy,
   Page,
+  RevokedApiKey,
+  RolledApiKey,
   Session,
   User,
   Whitelabel,
-} from './types';
+} from '@iqra/sdk';
+import { request } from './client';
 
 /** Every API call the dashboard makes. It uses only the public API, like any script could. */
 export const api = {
@@ -33,11 +39,40 @@ export const api = {
 
   keys: (cursor?: string | null) =>
     request<Page<ApiKey>>('GET', `/api/v1/user/api-keys${pageQuery(cursor)}`),
-  createKey: (body: CreateApiKeyBody) =>
+  createKey: (body: ApiKeyCreate) =>
     request<CreatedApiKey>('POST', '/api/v1/user/api-keys', { body }),
-  revokeKey: (id: string) =>
-    request<ApiKey>('DELETE', `/api/v1/user/api-keys/${encodeURIComponent(id)}`),
+  revokeKey: (id: string, cascade = false) =>
+    request<RevokedApiKey>(
+      'DELETE',
+      `/api/v1/user/api-keys/${encodeURIComponent(id)}${cascade ? '?cascade=true' : ''}`,
+    ),
+  rollKey: (id: string, body: ApiKeyRoll) =>
+    request<RolledApiKey>('POST', `/api/v1/user/api-keys/${encodeURIComponent(id)}/roll`, {
+      body,
+      headers: { 'idempotency-key': crypto.randomUUID() },
+    }),
+  keyUsage: (id: string, days = 30) =>
+    request<{ data: ApiKeyUsageDay[] }>(
+      'GET',
+      `/api/v1/user/api-keys/${encodeURIComponent(id)}/usage?days=${days}`,
+    ),
+  keyPolicy: () => request<KeyPolicy>('GET', '/api/v1/user/key-policy'),
+  saveKeyPolicy: (body: KeyPolicy) =>
+    request<KeyPolicy>('PUT', '/api/v1/user/key-policy', { body }),
+  auditEvents: (filters: AuditFilters, cursor?: string | null) => {
+    const params = new URLSearchParams({ limit: String(PAGE_SIZE) });
+    for (const [name, value] of Object.entries(filters)) if (value) params.set(name, value);
+    if (cursor) params.set('cursor', cursor);
+    return request<Page<AuditEvent>>('GET', `/api/v1/user/audit-events?${params}`);
+  },
 };
+
+/** Filters of `GET /api/v1/user/audit-events` (§5). */
+export interface AuditFilters {
+  action?: string;
+  actorId?: string;
+  targetId?: string;
+}
 
 export type Api = typeof api;
 

@@ -1,23 +1,23 @@
-import { request } from './client';
 import type {
   Agent,
-  AgentBody,
+  AgentCreate,
   Billing,
   Call,
-  CallFilters,
+  CallCreate,
+  CallListParams,
   Conversation,
-  ConversationFilters,
+  ConversationListParams,
   ConversationSummary,
-  CreateCallBody,
   CreatedWebhookEndpoint,
-  CreateWebhookBody,
   Page,
-  PutTelephonyBody,
-  Telephony,
+  TelephonySettings,
+  TelephonyUpdate,
   UsageRecord,
   WebhookDelivery,
   WebhookEndpoint,
-} from './types';
+  WebhookEndpointCreate,
+} from '@iqra/sdk';
+import { request } from './client';
 
 /** Page sizes: lists a person reads page by page stay short; lookups take the most. */
 export const LIST_SIZE = 20;
@@ -42,19 +42,19 @@ const id = encodeURIComponent;
 export const voiceApi = {
   agents: (businessId: string, cursor?: string | null) =>
     request<Page<Agent>>('GET', `${biz(businessId)}/agents${query({ limit: MAX_SIZE, cursor })}`),
-  createAgent: (businessId: string, body: AgentBody) =>
+  createAgent: (businessId: string, body: AgentCreate) =>
     request<Agent>('POST', `${biz(businessId)}/agents`, { body }),
-  updateAgent: (businessId: string, agentId: string, body: Partial<AgentBody>) =>
+  updateAgent: (businessId: string, agentId: string, body: Partial<AgentCreate>) =>
     request<Agent>('PATCH', `${biz(businessId)}/agents/${id(agentId)}`, { body }),
   deleteAgent: (businessId: string, agentId: string) =>
     request<void>('DELETE', `${biz(businessId)}/agents/${id(agentId)}`),
 
-  calls: (businessId: string, filters: CallFilters, cursor?: string | null, limit = LIST_SIZE) =>
+  calls: (businessId: string, filters: CallListParams, cursor?: string | null, limit = LIST_SIZE) =>
     request<Page<Call>>('GET', `${biz(businessId)}/calls${query({ limit, cursor, ...filters })}`),
   call: (businessId: string, callId: string) =>
     request<Call>('GET', `${biz(businessId)}/calls/${id(callId)}`),
   /** The same `idempotencyKey` within 24 hours returns the first call instead of a second one. */
-  createCall: (businessId: string, body: CreateCallBody, idempotencyKey: string) =>
+  createCall: (businessId: string, body: CallCreate, idempotencyKey: string) =>
     request<Call>('POST', `${biz(businessId)}/calls`, {
       body,
       headers: { 'idempotency-key': idempotencyKey },
@@ -62,7 +62,7 @@ export const voiceApi = {
   cancelCall: (businessId: string, callId: string) =>
     request<Call>('POST', `${biz(businessId)}/calls/${id(callId)}/cancel`),
 
-  conversations: (businessId: string, filters: ConversationFilters, cursor?: string | null) =>
+  conversations: (businessId: string, filters: ConversationListParams, cursor?: string | null) =>
     request<Page<ConversationSummary>>(
       'GET',
       `${biz(businessId)}/conversations${query({ limit: LIST_SIZE, cursor, ...filters })}`,
@@ -77,7 +77,7 @@ export const voiceApi = {
     ),
   webhook: (businessId: string, webhookId: string) =>
     request<WebhookEndpoint>('GET', `${biz(businessId)}/webhooks/${id(webhookId)}`),
-  createWebhook: (businessId: string, body: CreateWebhookBody) =>
+  createWebhook: (businessId: string, body: WebhookEndpointCreate) =>
     request<CreatedWebhookEndpoint>('POST', `${biz(businessId)}/webhooks`, { body }),
   deleteWebhook: (businessId: string, webhookId: string) =>
     request<void>('DELETE', `${biz(businessId)}/webhooks/${id(webhookId)}`),
@@ -87,9 +87,10 @@ export const voiceApi = {
       `${biz(businessId)}/webhooks/${id(webhookId)}/deliveries${query({ limit: LIST_SIZE, cursor })}`,
     ),
 
-  telephony: (businessId: string) => request<Telephony>('GET', `${biz(businessId)}/telephony`),
-  saveTelephony: (businessId: string, body: PutTelephonyBody) =>
-    request<Telephony>('PUT', `${biz(businessId)}/telephony`, { body }),
+  telephony: (businessId: string) =>
+    request<TelephonySettings>('GET', `${biz(businessId)}/telephony`),
+  saveTelephony: (businessId: string, body: TelephonyUpdate) =>
+    request<TelephonySettings>('PUT', `${biz(businessId)}/telephony`, { body }),
 
   billing: () => request<Billing>('GET', '/api/v1/user/billing'),
   usage: (params: { from?: string; cursor?: string | null; limit?: number }) =>

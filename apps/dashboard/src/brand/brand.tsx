@@ -1,3 +1,4 @@
+import type { Whitelabel } from '@iqra/sdk';
 import {
   createContext,
   type ReactNode,
@@ -8,7 +9,6 @@ import {
   useState,
 } from 'react';
 import { api } from '../api/endpoints';
-import type { Whitelabel } from '../api/types';
 import { contrastText, isHexColor } from '../lib/color';
 
 export const DEFAULT_BRAND = 'Iqra';

@@ -37,6 +37,7 @@ const GROUPS: { title: string; items: NavItem[] }[] = [
       { to: '/usage', label: 'Usage & billing', icon: 'chart' },
       { to: '/businesses', label: 'Businesses', icon: 'building' },
       { to: '/keys', label: 'API keys', icon: 'key' },
+      { to: '/security', label: 'Security log', icon: 'shield' },
       { to: '/account', label: 'Account', icon: 'user' },
     ],
   },

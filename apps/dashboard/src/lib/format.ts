@@ -1,4 +1,4 @@
-import type { ApiKey } from '../api/types';
+import type { ApiKey } from '@iqra/sdk';
 
 /** `iqra_sk_4f9Q…x2aB`: enough to recognise a key, nothing to use it with. */
 export function keyHint(key: Pick<ApiKey, 'prefix' | 'lastFour'>): string {

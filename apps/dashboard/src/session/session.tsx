@@ -1,3 +1,4 @@
+import type { Session, User } from '@iqra/sdk';
 import {
   createContext,
   type ReactNode,
@@ -9,7 +10,6 @@ import {
 } from 'react';
 import { ApiProblem, setCsrfToken, setUnauthorizedHandler } from '../api/client';
 import { api } from '../api/endpoints';
-import type { Session, User } from '../api/types';
 import { storage } from '../lib/storage';
 
 export type SessionState =

@@ -1,5 +1,5 @@
+import type { Agent, Business, WebhookEndpoint } from '@iqra/sdk';
 import { createContext, type ReactNode, useCallback, useContext, useMemo } from 'react';
-import type { Agent, Business, WebhookEndpoint } from '../api/types';
 import { voiceApi } from '../api/voice';
 import { type Collection, useCollection } from './collection';
 

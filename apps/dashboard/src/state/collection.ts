@@ -1,6 +1,6 @@
+import type { Page } from '@iqra/sdk';
 import { useCallback, useMemo, useRef, useState } from 'react';
 import { ApiProblem } from '../api/client';
-import type { Page } from '../api/types';
 
 export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
 

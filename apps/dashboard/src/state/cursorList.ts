@@ -1,6 +1,6 @@
+import type { Page } from '@iqra/sdk';
 import { useCallback, useEffect, useState } from 'react';
 import { ApiProblem } from '../api/client';
-import type { Page } from '../api/types';
 
 export interface CursorList<T> {
   status: 'loading' | 'ready' | 'error';

@@ -1,6 +1,6 @@
+import type { ApiKey, Business } from '@iqra/sdk';
 import { createContext, type ReactNode, useCallback, useContext, useMemo, useState } from 'react';
 import { api } from '../api/endpoints';
-import type { ApiKey, Business } from '../api/types';
 import { storage } from '../lib/storage';
 import { type Collection, useCollection } from './collection';
 

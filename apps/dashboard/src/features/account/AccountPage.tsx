@@ -1,5 +1,6 @@
 import { usePageTitle } from '../../brand/brand';
 import { PageHeader } from '../../layout/PageHeader';
+import { KeyPolicyCard } from './KeyPolicyCard';
 import { ProfileCard } from './ProfileCard';
 import { WhitelabelCard } from './WhitelabelCard';
 
@@ -14,6 +15,7 @@ export function AccountPage() {
       <div className="stack-lg">
         <ProfileCard />
         <WhitelabelCard />
+        <KeyPolicyCard />
       </div>
     </>
   );

@@ -1,4 +1,4 @@
-import type { Whitelabel } from '../../api/types';
+import type { Whitelabel } from '@iqra/sdk';
 import { isHexColor } from '../../lib/color';
 
 export interface WhitelabelForm {

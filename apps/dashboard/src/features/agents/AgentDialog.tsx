@@ -1,5 +1,5 @@
+import type { Agent, AgentCreate } from '@iqra/sdk';
 import { useId, useMemo, useRef, useState } from 'react';
-import type { Agent, AgentBody } from '../../api/types';
 import { variablesIn } from '../../lib/template';
 import { Dialog } from '../../ui/Dialog';
 import { Field, TextField } from '../../ui/Field';
@@ -29,7 +29,7 @@ export function AgentDialog({
   agent: Agent | null;
   defaultLanguage: string;
   /** Rejects with an `ApiProblem` the dialog shows on its fields. */
-  onSave: (body: Partial<AgentBody>) => Promise<void>;
+  onSave: (body: Partial<AgentCreate>) => Promise<void>;
   onCancel: () => void;
 }) {
   const [form, setForm] = useState<AgentForm>(() => initialAgentForm(agent, defaultLanguage));

@@ -1,5 +1,5 @@
+import type { Agent, AgentCreate } from '@iqra/sdk';
 import { useEffect, useState } from 'react';
-import type { Agent, AgentBody } from '../../api/types';
 import { voiceApi } from '../../api/voice';
 import { usePageTitle } from '../../brand/brand';
 import { PageHeader } from '../../layout/PageHeader';
@@ -22,11 +22,11 @@ export function AgentsPage() {
 
   useEffect(() => agents.ensure(), [agents.ensure]);
 
-  async function save(body: Partial<AgentBody>) {
+  async function save(body: Partial<AgentCreate>) {
     const agent =
       editing && editing !== 'new'
         ? await voiceApi.updateAgent(business.id, editing.id, body)
-        : await voiceApi.createAgent(business.id, body as AgentBody);
+        : await voiceApi.createAgent(business.id, body as AgentCreate);
     agents.upsert(agent);
     setEditing(null);
     notify(editing === 'new' ? `Agent “${agent.name}” created.` : `“${agent.name}” saved.`);

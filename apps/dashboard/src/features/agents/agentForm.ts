@@ -1,4 +1,4 @@
-import type { Agent, AgentBody } from '../../api/types';
+import type { Agent, AgentCreate } from '@iqra/sdk';
 import type { FormErrors } from '../../ui/useSubmit';
 
 export type AgentField = 'name' | 'language' | 'voice' | 'greeting' | 'instructions';
@@ -38,8 +38,8 @@ export function validateAgentForm(form: AgentForm): FormErrors<AgentField> {
 }
 
 /** The create body, or for an edit only what changed (PATCH needs at least one field). */
-export function toAgentBody(form: AgentForm, agent: Agent | null): Partial<AgentBody> {
-  const body: AgentBody = {
+export function toAgentBody(form: AgentForm, agent: Agent | null): Partial<AgentCreate> {
+  const body: AgentCreate = {
     name: form.name.trim(),
     greeting: form.greeting.trim(),
     instructions: form.instructions,
@@ -47,7 +47,7 @@ export function toAgentBody(form: AgentForm, agent: Agent | null): Partial<Agent
     voice: form.voice.trim(),
   };
   if (!agent) return body;
-  const changed: Partial<AgentBody> = {};
+  const changed: Partial<AgentCreate> = {};
   for (const field of AGENT_FIELDS) {
     if (body[field] !== agent[field]) changed[field] = body[field];
   }

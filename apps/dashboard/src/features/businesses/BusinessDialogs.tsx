@@ -1,5 +1,5 @@
+import type { Business } from '@iqra/sdk';
 import { useMemo, useRef, useState } from 'react';
-import type { Business } from '../../api/types';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { Dialog } from '../../ui/Dialog';
 import { Field, TextField } from '../../ui/Field';

@@ -1,6 +1,6 @@
+import type { Business } from '@iqra/sdk';
 import { useEffect, useState } from 'react';
 import { api } from '../../api/endpoints';
-import type { Business } from '../../api/types';
 import { usePageTitle } from '../../brand/brand';
 import { PageHeader } from '../../layout/PageHeader';
 import { formatDate, formatDateTime } from '../../lib/format';

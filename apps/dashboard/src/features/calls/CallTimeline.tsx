@@ -1,4 +1,4 @@
-import type { Call } from '../../api/types';
+import type { Call } from '@iqra/sdk';
 import { formatPrecise } from '../../lib/format';
 import { Icon } from '../../ui/Icon';
 import { isLive, reasonText, statusLabel } from './callStatus';

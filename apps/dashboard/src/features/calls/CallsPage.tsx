@@ -1,6 +1,7 @@
+import type { CallCreate, CallStatus } from '@iqra/sdk';
 import { useEffect, useId } from 'react';
 import { useSearchParams } from 'react-router';
-import { CALL_STATUSES, type CallStatus, type CreateCallBody } from '../../api/types';
+import { CALL_STATUSES } from '../../api/constants';
 import { voiceApi } from '../../api/voice';
 import { usePageTitle } from '../../brand/brand';
 import { PageHeader } from '../../layout/PageHeader';
@@ -41,7 +42,7 @@ export function CallsPage() {
     );
   }
 
-  async function place(body: CreateCallBody, key: string) {
+  async function place(body: CallCreate, key: string) {
     const call = await voiceApi.createCall(business.id, body, key);
     if ((!status || status === call.status) && (!agentId || agentId === call.agentId)) {
       calls.add(call);

@@ -1,5 +1,5 @@
+import type { Agent, Call } from '@iqra/sdk';
 import { Link } from 'react-router';
-import type { Agent, Call } from '../../api/types';
 import { formatRelative } from '../../lib/format';
 import { agentName } from '../../state/business';
 import { type Column, Table } from '../../ui/Table';

@@ -1,5 +1,5 @@
+import type { Agent, Call, CallCreate } from '@iqra/sdk';
 import { useMemo, useRef, useState } from 'react';
-import type { Agent, Call, CreateCallBody } from '../../api/types';
 import { Dialog } from '../../ui/Dialog';
 import { Field, TextField } from '../../ui/Field';
 import { DialogFormActions, FormError } from '../../ui/FormParts';
@@ -20,7 +20,7 @@ export function TestCallDialog({
 }: {
   agents: Agent[];
   initialAgentId?: string;
-  onCreate: (body: CreateCallBody, idempotencyKey: string) => Promise<Call>;
+  onCreate: (body: CallCreate, idempotencyKey: string) => Promise<Call>;
   onCancel: () => void;
 }) {
   const [idempotencyKey] = useState(newIdempotencyKey);

@@ -1,4 +1,4 @@
-import type { CallStatus } from '../../api/types';
+import type { CallStatus } from '@iqra/sdk';
 import { Badge, type Tone } from '../../ui/Badge';
 import { Spinner } from '../../ui/Spinner';
 

@@ -1,6 +1,6 @@
+import type { Call, CallListParams } from '@iqra/sdk';
 import { useCallback, useEffect, useState } from 'react';
 import { ApiProblem } from '../../api/client';
-import type { Call, CallFilters } from '../../api/types';
 import { voiceApi } from '../../api/voice';
 import { usePoll } from '../../lib/poll';
 import { isLive } from './callStatus';
@@ -20,7 +20,7 @@ const POLL_MS = 2500;
  * call is not over, the first page is asked again every few seconds (one request at a time,
  * waiting out a 429), and its rows replace the old ones in place.
  */
-export function useCallsList(businessId: string, filters: CallFilters, limit?: number) {
+export function useCallsList(businessId: string, filters: CallListParams, limit?: number) {
   const [state, setState] = useState<State>({
     status: 'loading',
     items: [],

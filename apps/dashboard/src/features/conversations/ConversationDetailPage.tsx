@@ -1,6 +1,6 @@
+import type { Conversation } from '@iqra/sdk';
 import { useCallback, useEffect } from 'react';
 import { Link, useParams } from 'react-router';
-import type { Conversation } from '../../api/types';
 import { voiceApi } from '../../api/voice';
 import { usePageTitle } from '../../brand/brand';
 import { PageHeader } from '../../layout/PageHeader';

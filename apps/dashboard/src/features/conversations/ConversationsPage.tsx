@@ -1,11 +1,7 @@
+import type { CallStatus, ConversationListParams, ConversationSummary } from '@iqra/sdk';
 import { useCallback, useEffect, useId } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import {
-  CALL_STATUSES,
-  type CallStatus,
-  type ConversationFilters,
-  type ConversationSummary,
-} from '../../api/types';
+import { CALL_STATUSES } from '../../api/constants';
 import { voiceApi } from '../../api/voice';
 import { usePageTitle } from '../../brand/brand';
 import { PageHeader } from '../../layout/PageHeader';
@@ -40,7 +36,7 @@ export function ConversationsPage() {
 
   const fetchPage = useCallback(
     (cursor?: string | null) => {
-      const filters: ConversationFilters = {
+      const filters: ConversationListParams = {
         status,
         direction,
         agentId,

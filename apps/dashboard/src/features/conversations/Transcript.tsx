@@ -1,4 +1,4 @@
-import type { Message } from '../../api/types';
+import type { Message } from '@iqra/sdk';
 import { formatTime } from '../../lib/format';
 
 const WHO: Record<Message['role'], string> = { agent: 'Agent', user: 'Caller', system: 'System' };

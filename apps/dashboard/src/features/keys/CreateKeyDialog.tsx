@@ -1,5 +1,5 @@
+import type { ApiKeyCreate, Business } from '@iqra/sdk';
 import { useRef, useState } from 'react';
-import type { Business, CreateApiKeyBody } from '../../api/types';
 import type { LoadStatus } from '../../state/collection';
 import { Callout } from '../../ui/Callout';
 import { Dialog } from '../../ui/Dialog';
@@ -7,6 +7,7 @@ import { TextField } from '../../ui/Field';
 import { DialogFormActions, FormError } from '../../ui/FormParts';
 import { Switch } from '../../ui/Switch';
 import { useSubmit } from '../../ui/useSubmit';
+import { AllowlistField } from './AllowlistField';
 import { ExpiryField } from './ExpiryField';
 import {
   fieldOfServerError,
@@ -19,6 +20,7 @@ import {
   toCreateBody,
   validateKeyForm,
 } from './keyForm';
+import { PermissionsGrid } from './PermissionsGrid';
 import { ScopeFieldset } from './ScopeFieldset';
 
 export interface CreateKeyDialogProps {
@@ -26,12 +28,14 @@ export interface CreateKeyDialogProps {
   businessesStatus: LoadStatus;
   currentBusinessId: string | null;
   /** Sends the request; rejects with an `ApiProblem` the dialog shows inline. */
-  onCreate: (body: CreateApiKeyBody) => Promise<void>;
+  onCreate: (body: ApiKeyCreate) => Promise<void>;
   /** Creates a business from inside the dialog, for an account that has none yet. */
   onCreateBusiness: (name: string) => Promise<Business>;
   onCancel: () => void;
   /** Injected by tests; the dialog computes expiry dates from it. */
   now?: () => Date;
+  /** The account's key policy: the longest a key may live, in days (null: no maximum). */
+  maxLifetimeDays?: number | null;
 }
 
 export const USER_MANAGEMENT_WARNING =
@@ -45,6 +49,7 @@ export function CreateKeyDialog({
   onCreateBusiness,
   onCancel,
   now = () => new Date(),
+  maxLifetimeDays = null,
 }: CreateKeyDialogProps) {
   const [form, setForm] = useState<KeyForm>(() => initialKeyForm(currentBusinessId));
   const [submitted, setSubmitted] = useState(false);
@@ -58,7 +63,7 @@ export function CreateKeyDialog({
   } = useSubmit<KeyFormField>({
     validate: () => {
       setSubmitted(true);
-      const found = validateKeyForm(form, now(), businesses.length);
+      const found = validateKeyForm(form, now(), businesses.length, maxLifetimeDays);
       if (found.name) nameRef.current?.focus();
       return found;
     },
@@ -70,7 +75,7 @@ export function CreateKeyDialog({
   // After a first submit, errors follow the form as it is corrected; the server's until a change.
   const errors: KeyFormErrors = {
     ...rejected,
-    ...(submitted ? validateKeyForm(form, now(), businesses.length) : {}),
+    ...(submitted ? validateKeyForm(form, now(), businesses.length, maxLifetimeDays) : {}),
   };
 
   function update(patch: KeyFormPatch) {
@@ -127,7 +132,23 @@ export function CreateKeyDialog({
           </Callout>
         )}
       </div>
-      <ExpiryField form={form} update={update} error={errors.expiry} now={now} />
+      <PermissionsGrid
+        value={form.permissions}
+        onChange={(permissions) => update({ permissions })}
+      />
+      <FormError message={errors.permissions} />
+      <AllowlistField
+        value={form.allowedIps}
+        onChange={(allowedIps) => update({ allowedIps })}
+        serverError={rejected.allowedIps}
+      />
+      <ExpiryField
+        form={form}
+        update={update}
+        error={errors.expiry}
+        now={now}
+        maxDays={maxLifetimeDays}
+      />
     </Dialog>
   );
 }

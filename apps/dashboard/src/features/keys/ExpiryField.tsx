@@ -10,12 +10,20 @@ import {
 } from './keyForm';
 
 /** Never, 30/60/90 days, or a date; says when the key will stop working. */
-export function ExpiryField({ form, update, error, now }: KeyFormPartProps & { now: () => Date }) {
+export function ExpiryField({
+  form,
+  update,
+  error,
+  now,
+  maxDays = null,
+}: KeyFormPartProps & { now: () => Date; maxDays?: number | null }) {
   const today = useMemo(() => dateInputValue(now()), [now]);
   const at = expiresAtOf(form, now());
   const summary =
     form.expiry === 'never'
-      ? 'The key works until you revoke it.'
+      ? maxDays !== null
+        ? `Your account's key policy: the key stops working after ${maxDays} days.`
+        : 'The key works until you revoke it.'
       : at
         ? `The key stops working on ${formatDate(at)}.`
         : 'Pick the last day the key works.';
@@ -30,8 +38,14 @@ export function ExpiryField({ form, update, error, now }: KeyFormPartProps & { n
             {...control}
           >
             {EXPIRY_OPTIONS.map((option) => (
-              <option key={option.value} value={option.value}>
-                {option.label}
+              <option
+                key={option.value}
+                value={option.value}
+                disabled={maxDays !== null && Number(option.value) > maxDays}
+              >
+                {option.value === 'never' && maxDays !== null
+                  ? `Policy maximum (${maxDays} days)`
+                  : option.label}
               </option>
             ))}
           </select>

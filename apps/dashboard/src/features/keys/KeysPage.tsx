@@ -1,6 +1,6 @@
+import type { ApiKey, ApiKeyCreate, ApiKeyStatus } from '@iqra/sdk';
 import { useEffect, useId, useMemo, useState } from 'react';
 import { api } from '../../api/endpoints';
-import type { ApiKey, CreateApiKeyBody, KeyStatus } from '../../api/types';
 import { usePageTitle } from '../../brand/brand';
 import { PageHeader } from '../../layout/PageHeader';
 import { useData } from '../../state/data';
@@ -9,12 +9,15 @@ import { Callout } from '../../ui/Callout';
 import { EmptyState } from '../../ui/EmptyState';
 import { Icon } from '../../ui/Icon';
 import { useToast } from '../../ui/Toast';
+import { descendantsOf } from './access';
 import { CreateKeyDialog } from './CreateKeyDialog';
+import { KeyDetailDialog } from './KeyDetailDialog';
 import { KeysTable } from './KeysTable';
 import { RevokeKeyDialog } from './RevokeKeyDialog';
+import { RollKeyDialog } from './RollKeyDialog';
 import { ShownOnceDialog } from './ShownOnceDialog';
 
-type StatusFilter = 'all' | KeyStatus;
+type StatusFilter = 'all' | ApiKeyStatus;
 
 /** The secret of the key just created: held here only while its dialog is open. */
 interface Reveal {
@@ -31,6 +34,9 @@ export function KeysPage() {
   const [creating, setCreating] = useState(false);
   const [reveal, setReveal] = useState<Reveal | null>(null);
   const [revoking, setRevoking] = useState<ApiKey | null>(null);
+  const [rolling, setRolling] = useState<ApiKey | null>(null);
+  const [open, setOpen] = useState<ApiKey | null>(null);
+  const [maxLifetimeDays, setMaxLifetimeDays] = useState<number | null>(null);
   const searchId = useId();
   const statusId = useId();
 
@@ -38,6 +44,19 @@ export function KeysPage() {
     keys.ensure();
     businesses.ensure();
   }, [keys.ensure, businesses.ensure]);
+
+  useEffect(() => {
+    if (!creating) return;
+    let live = true;
+    // The policy only shapes the expiry choice: without it (an older server) there is no maximum.
+    api.keyPolicy().then(
+      (policy) => live && setMaxLifetimeDays(policy.maxLifetimeDays),
+      () => live && setMaxLifetimeDays(null),
+    );
+    return () => {
+      live = false;
+    };
+  }, [creating]);
 
   const visible = useMemo(() => {
     const needle = query.trim().toLowerCase();
@@ -48,7 +67,7 @@ export function KeysPage() {
     );
   }, [keys.items, query, status]);
 
-  async function create(body: CreateApiKeyBody) {
+  async function create(body: ApiKeyCreate) {
     const { key: secret, ...view } = await api.createKey(body);
     keys.upsert(view);
     setCreating(false);
@@ -69,11 +88,26 @@ export function KeysPage() {
     return business;
   }
 
-  async function revoke(key: ApiKey) {
-    const revoked = await api.revokeKey(key.id);
+  async function revoke(key: ApiKey, cascade: boolean) {
+    const { cascaded, ...revoked } = await api.revokeKey(key.id, cascade);
     keys.upsert(revoked);
     setRevoking(null);
-    notify(`“${key.name}” revoked. Requests with it now get 401.`);
+    const others = (cascaded ?? []).filter((id) => id !== key.id).length;
+    if (others > 0) keys.reload();
+    notify(
+      others > 0
+        ? `“${key.name}” and ${others} key${others === 1 ? '' : 's'} it created revoked.`
+        : `“${key.name}” revoked. Requests with it now get 401.`,
+    );
+  }
+
+  async function roll(key: ApiKey, overlapSeconds: number) {
+    const { key: secret, ...view } = await api.rollKey(key.id, { overlapSeconds });
+    keys.upsert(view);
+    keys.upsert({ ...key, rolledToId: view.id });
+    setRolling(null);
+    setReveal({ secret, name: view.name });
+    keys.reload();
   }
 
   const loading = keys.status === 'idle' || keys.status === 'loading';
@@ -184,6 +218,9 @@ export function KeysPage() {
               businesses={businesses.status === 'ready' ? businesses.items : null}
               loading={loading}
               onRevoke={setRevoking}
+              onRoll={setRolling}
+              onOpen={setOpen}
+              allKeys={keys.items}
             />
           )}
           {keys.error && keys.items.length > 0 && (
@@ -211,6 +248,7 @@ export function KeysPage() {
           onCreate={create}
           onCreateBusiness={createBusiness}
           onCancel={() => setCreating(false)}
+          maxLifetimeDays={maxLifetimeDays}
         />
       )}
       {reveal && (
@@ -219,8 +257,23 @@ export function KeysPage() {
       {revoking && (
         <RevokeKeyDialog
           apiKey={revoking}
-          onRevoke={() => revoke(revoking)}
+          descendants={descendantsOf(revoking, keys.items)}
+          onRevoke={(cascade) => revoke(revoking, cascade)}
           onCancel={() => setRevoking(null)}
+        />
+      )}
+      {rolling && (
+        <RollKeyDialog
+          apiKey={rolling}
+          onRoll={(overlap) => roll(rolling, overlap)}
+          onCancel={() => setRolling(null)}
+        />
+      )}
+      {open && (
+        <KeyDetailDialog
+          apiKey={keys.items.find((k) => k.id === open.id) ?? open}
+          keys={keys.items}
+          onClose={() => setOpen(null)}
         />
       )}
     </>

@@ -1,10 +1,25 @@
-import type { ApiKey, Business, KeyStatus } from '../../api/types';
+import type { ApiKey, ApiKeyStatus, Business } from '@iqra/sdk';
 import { formatDate, formatDateTime, formatRelative, keyHint } from '../../lib/format';
 import { Badge, type Tone } from '../../ui/Badge';
 import { Button } from '../../ui/Button';
 import { type Column, Table } from '../../ui/Table';
+import { permissionsSummary } from './access';
 
-const STATUS: Record<KeyStatus, { label: string; tone: Tone }> = {
+const REASONS: Record<NonNullable<ApiKey['revokedReason']>, string> = {
+  manual: 'Revoked',
+  cascade: 'Revoked — with the key that made it',
+  leaked: 'Revoked — leaked',
+  scope_empty: 'Revoked — its businesses were deleted',
+};
+
+/** "Revoked — leaked" and the other reasons a key was revoked, for the table and the panel. */
+export function RevokedReason({ apiKey }: { apiKey: ApiKey }) {
+  if (apiKey.status !== 'revoked' || !apiKey.revokedReason) return null;
+  const reason = apiKey.revokedReason;
+  return <span className={reason === 'leaked' ? 'text-danger' : 'muted'}>{REASONS[reason]}</span>;
+}
+
+const STATUS: Record<ApiKeyStatus, { label: string; tone: Tone }> = {
   active: { label: 'Active', tone: 'success' },
   revoked: { label: 'Revoked', tone: 'neutral' },
   expired: { label: 'Expired', tone: 'warning' },
@@ -26,14 +41,35 @@ export function KeysTable({
   businesses,
   loading,
   onRevoke,
+  onRoll,
+  onOpen,
+  allKeys = keys,
 }: {
   keys: ApiKey[];
   /** Null while the businesses load. */
   businesses: Business[] | null;
   loading: boolean;
   onRevoke: (key: ApiKey) => void;
+  onRoll?: (key: ApiKey) => void;
+  /** Opens the key's detail panel (usage, audit trail). */
+  onOpen?: (key: ApiKey) => void;
+  /** Every loaded key, to name the other end of a roll. */
+  allKeys?: ApiKey[];
 }) {
   const names = businesses && new Map(businesses.map((b) => [b.id, b.name]));
+  const byId = new Map(allKeys.map((k) => [k.id, k]));
+  const link = (id: string, prefix: string) => {
+    const other = byId.get(id);
+    return other && onOpen ? (
+      <button type="button" className="link-button" onClick={() => onOpen(other)}>
+        {prefix} {other.name} ({other.lastFour})
+      </button>
+    ) : (
+      <span className="muted">
+        {prefix} {other ? other.name : id}
+      </span>
+    );
+  };
   const columns: Column<ApiKey>[] = [
     {
       key: 'name',
@@ -53,10 +89,21 @@ export function KeysTable({
                 User management
               </Badge>
             )}
+            {key.allowedIps.length > 0 && (
+              <Badge tone="neutral" icon="shield" title={key.allowedIps.join(', ')}>
+                {key.allowedIps.length === 1 ? '1 IP range' : `${key.allowedIps.length} IP ranges`}
+              </Badge>
+            )}
           </div>
           <code className="hint" title="The key's first 12 and last 4 characters">
             {keyHint(key)}
           </code>
+          {(key.rolledFromId || key.rolledToId) && (
+            <div className="key-links">
+              {key.rolledFromId && link(key.rolledFromId, 'Rolled from')}
+              {key.rolledToId && link(key.rolledToId, 'Rolled to')}
+            </div>
+          )}
         </div>
       ),
     },
@@ -70,6 +117,12 @@ export function KeysTable({
         ) : (
           scopeLabel(key, names)
         ),
+    },
+    {
+      key: 'permissions',
+      header: 'Permissions',
+      className: 'col-scope',
+      cell: (key) => permissionsSummary(key.permissions),
     },
     {
       key: 'um',
@@ -113,25 +166,53 @@ export function KeysTable({
     {
       key: 'status',
       header: 'Status',
-      cell: (key) => <Badge tone={STATUS[key.status].tone}>{STATUS[key.status].label}</Badge>,
+      cell: (key) =>
+        key.status === 'revoked' && key.revokedReason && key.revokedReason !== 'manual' ? (
+          <RevokedReason apiKey={key} />
+        ) : (
+          <Badge tone={STATUS[key.status].tone}>{STATUS[key.status].label}</Badge>
+        ),
     },
     {
       key: 'actions',
       header: <span className="visually-hidden">Actions</span>,
       label: '',
       className: 'col-actions',
-      cell: (key) =>
-        key.status === 'revoked' ? null : (
-          <Button
-            size="sm"
-            variant="ghost"
-            className="btn-danger-text"
-            onClick={() => onRevoke(key)}
-            aria-label={`Revoke ${key.name}`}
-          >
-            Revoke
-          </Button>
-        ),
+      cell: (key) => (
+        <div className="row-actions">
+          {onOpen && (
+            <Button
+              size="sm"
+              variant="ghost"
+              onClick={() => onOpen(key)}
+              aria-label={`Details of ${key.name}`}
+            >
+              Details
+            </Button>
+          )}
+          {onRoll && key.status === 'active' && !key.rolledToId && (
+            <Button
+              size="sm"
+              variant="ghost"
+              onClick={() => onRoll(key)}
+              aria-label={`Roll ${key.name}`}
+            >
+              Roll
+            </Button>
+          )}
+          {key.status !== 'revoked' && (
+            <Button
+              size="sm"
+              variant="ghost"
+              className="btn-danger-text"
+              onClick={() => onRevoke(key)}
+              aria-label={`Revoke ${key.name}`}
+            >
+              Revoke
+            </Button>
+          )}
+        </div>
+      ),
     },
   ];
 

@@ -1,5 +1,5 @@
+import type { Business } from '@iqra/sdk';
 import { useId, useState } from 'react';
-import type { Business } from '../../api/types';
 import type { LoadStatus } from '../../state/collection';
 import { Badge } from '../../ui/Badge';
 import { Button } from '../../ui/Button';

@@ -1,4 +1,5 @@
-import type { BusinessScope, CreateApiKeyBody, FieldError } from '../../api/types';
+import type { ApiKeyCreate, BusinessScope, FieldError, KeyPermissions } from '@iqra/sdk';
+import { allowlistError, PRESETS, parseAllowlist } from './access';
 
 /** The Add API Key form, as plain data and pure functions (tested without a browser). */
 
@@ -21,6 +22,9 @@ export interface KeyForm {
   expiry: ExpiryChoice;
   /** `YYYY-MM-DD` from the date input, when `expiry` is `date`. */
   expiryDate: string;
+  permissions: KeyPermissions;
+  /** The allowlist box as typed: addresses and CIDRs, one per line or comma-separated. */
+  allowedIps: string;
 }
 
 /** A change to the form: fields, or a function of the current form (for async updates). */
@@ -33,7 +37,7 @@ export interface KeyFormPartProps {
   error: string | undefined;
 }
 
-export type KeyFormField = 'name' | 'businessIds' | 'expiry';
+export type KeyFormField = 'name' | 'businessIds' | 'expiry' | 'allowedIps' | 'permissions';
 export type KeyFormErrors = Partial<Record<KeyFormField | 'form', string>>;
 
 export const NAME_MAX = 100;
@@ -48,6 +52,8 @@ export function initialKeyForm(currentBusinessId: string | null): KeyForm {
     userManagement: false,
     expiry: 'never',
     expiryDate: '',
+    permissions: { ...PRESETS.full.permissions },
+    allowedIps: '',
   };
 }
 
@@ -83,7 +89,16 @@ export function expiresAtOf(form: Pick<KeyForm, 'expiry' | 'expiryDate'>, now: D
   }
 }
 
-export function validateKeyForm(form: KeyForm, now: Date, businessCount: number): KeyFormErrors {
+/**
+ * `maxDays`: the account's key policy (`maxLifetimeDays`); a key may not outlive it, and "never"
+ * means the maximum.
+ */
+export function validateKeyForm(
+  form: KeyForm,
+  now: Date,
+  businessCount: number,
+  maxDays: number | null = null,
+): KeyFormErrors {
   const errors: KeyFormErrors = {};
   const name = form.name.trim();
   if (name === '') errors.name = 'Give the key a name, so you know later where it is used.';
@@ -102,10 +117,17 @@ export function validateKeyForm(form: KeyForm, now: Date, businessCount: number)
     else if (!at) errors.expiry = 'Enter a valid date.';
     else if (Date.parse(at) <= now.getTime()) errors.expiry = 'Pick a date in the future.';
   }
+  if (maxDays !== null && form.expiry !== 'never') {
+    const at = expiresAtOf(form, now);
+    if (at && Date.parse(at) > now.getTime() + maxDays * DAY_MS)
+      errors.expiry = `Your account's key policy allows at most ${maxDays} days.`;
+  }
+  const ips = allowlistError(form.allowedIps);
+  if (ips) errors.allowedIps = ips;
   return errors;
 }
 
-export function toCreateBody(form: KeyForm, now: Date): CreateApiKeyBody {
+export function toCreateBody(form: KeyForm, now: Date): ApiKeyCreate {
   const businessScope: BusinessScope =
     form.scope === 'unrestricted'
       ? { type: 'unrestricted' }
@@ -114,6 +136,8 @@ export function toCreateBody(form: KeyForm, now: Date): CreateApiKeyBody {
     name: form.name.trim(),
     businessScope,
     userManagement: form.userManagement,
+    permissions: { ...form.permissions },
+    allowedIps: [...new Set(parseAllowlist(form.allowedIps))],
     expiresAt: expiresAtOf(form, now) ?? null,
   };
 }
@@ -123,5 +147,7 @@ export function fieldOfServerError(error: FieldError): KeyFormField | 'form' {
   if (error.path === '/name') return 'name';
   if (error.path.startsWith('/businessScope')) return 'businessIds';
   if (error.path === '/expiresAt') return 'expiry';
+  if (error.path.startsWith('/allowedIps')) return 'allowedIps';
+  if (error.path.startsWith('/permissions')) return 'permissions';
   return 'form';
 }

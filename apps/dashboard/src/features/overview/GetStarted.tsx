@@ -1,5 +1,5 @@
+import type { Call } from '@iqra/sdk';
 import { useEffect } from 'react';
-import type { Call } from '../../api/types';
 import { useOptionalBusinessData } from '../../state/business';
 import { useData } from '../../state/data';
 import { ButtonLink } from '../../ui/Button';

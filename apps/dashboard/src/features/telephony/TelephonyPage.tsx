@@ -1,5 +1,5 @@
+import type { TelephonySettings } from '@iqra/sdk';
 import { useCallback, useState } from 'react';
-import type { Telephony } from '../../api/types';
 import { voiceApi } from '../../api/voice';
 import { usePageTitle } from '../../brand/brand';
 import { PageHeader } from '../../layout/PageHeader';
@@ -15,7 +15,7 @@ import { Spinner } from '../../ui/Spinner';
 import { useSubmit } from '../../ui/useSubmit';
 import { E164 } from '../calls/testCall';
 
-type Provider = Telephony['provider'];
+type Provider = TelephonySettings['provider'];
 type TelephonyField = 'accountSid' | 'authToken' | 'fromNumber';
 
 /** Where Twilio reports a call's progress; Iqra appends the call id on each call it places. */
@@ -25,7 +25,7 @@ export function TelephonyPage() {
   usePageTitle('Telephony');
   const { business } = useBusinessData();
   const load = useCallback(() => voiceApi.telephony(business.id), [business.id]);
-  const settings = useResource<Telephony>(load);
+  const settings = useResource<TelephonySettings>(load);
   return (
     <>
       <PageHeader
@@ -57,8 +57,8 @@ function TelephonyForm({
   current,
   onSaved,
 }: {
-  current: Telephony;
-  onSaved: (t: Telephony) => void;
+  current: TelephonySettings;
+  onSaved: (t: TelephonySettings) => void;
 }) {
   const { business } = useBusinessData();
   const [provider, setProvider] = useState<Provider>(current.provider);

@@ -1,6 +1,6 @@
+import type { Billing, UsageRecord } from '@iqra/sdk';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link } from 'react-router';
-import type { Billing, UsageRecord } from '../../api/types';
 import { voiceApi } from '../../api/voice';
 import { usePageTitle } from '../../brand/brand';
 import { PageHeader } from '../../layout/PageHeader';

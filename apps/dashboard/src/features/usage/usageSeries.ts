@@ -1,4 +1,4 @@
-import type { UsageRecord } from '../../api/types';
+import type { UsageRecord } from '@iqra/sdk';
 
 export const DAYS = 30;
 

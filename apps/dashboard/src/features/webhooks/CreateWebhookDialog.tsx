@@ -1,5 +1,6 @@
+import type { WebhookEndpointCreate, WebhookEventType } from '@iqra/sdk';
 import { useRef, useState } from 'react';
-import { type CreateWebhookBody, WEBHOOK_EVENTS, type WebhookEvent } from '../../api/types';
+import { WEBHOOK_EVENTS } from '../../api/constants';
 import { Dialog } from '../../ui/Dialog';
 import { TextField } from '../../ui/Field';
 import { DialogFormActions, FormError } from '../../ui/FormParts';
@@ -12,12 +13,12 @@ export function CreateWebhookDialog({
   onCreate,
   onCancel,
 }: {
-  onCreate: (body: CreateWebhookBody) => Promise<void>;
+  onCreate: (body: WebhookEndpointCreate) => Promise<void>;
   onCancel: () => void;
 }) {
   const [url, setUrl] = useState('');
   const [description, setDescription] = useState('');
-  const [events, setEvents] = useState<WebhookEvent[]>([...WEBHOOK_EVENTS]);
+  const [events, setEvents] = useState<WebhookEventType[]>([...WEBHOOK_EVENTS]);
   const urlRef = useRef<HTMLInputElement>(null);
 
   const submit = useSubmit<WebhookField>({
@@ -39,7 +40,7 @@ export function CreateWebhookDialog({
     leavesOnSuccess: true,
   });
 
-  function toggle(event: WebhookEvent, on: boolean) {
+  function toggle(event: WebhookEventType, on: boolean) {
     setEvents((current) => WEBHOOK_EVENTS.filter((e) => (e === event ? on : current.includes(e))));
     submit.clear(['events']);
   }

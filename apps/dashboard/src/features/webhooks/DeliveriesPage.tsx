@@ -1,6 +1,6 @@
+import type { WebhookDelivery as ServedDelivery } from '@iqra/sdk';
 import { useCallback, useEffect } from 'react';
 import { useParams } from 'react-router';
-import type { DeliveryStatus, WebhookDelivery } from '../../api/types';
 import { voiceApi } from '../../api/voice';
 import { usePageTitle } from '../../brand/brand';
 import { PageHeader } from '../../layout/PageHeader';
@@ -14,7 +14,10 @@ import { EmptyState } from '../../ui/EmptyState';
 import { LoadError } from '../../ui/LoadError';
 import { type Column, Table } from '../../ui/Table';
 
-const TONE: Record<DeliveryStatus, Tone> = {
+/** `payload` is not served yet: the page shows it once the API returns it. */
+type WebhookDelivery = ServedDelivery & { payload?: unknown };
+
+const TONE: Record<WebhookDelivery['status'], Tone> = {
   pending: 'warning',
   delivered: 'success',
   failed: 'danger',

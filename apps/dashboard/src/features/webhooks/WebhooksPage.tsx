@@ -1,7 +1,7 @@
+import type { WebhookEndpoint, WebhookEndpointCreate } from '@iqra/sdk';
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
-import type { CreateWebhookBody, WebhookEndpoint } from '../../api/types';
-import { WEBHOOK_EVENTS } from '../../api/types';
+import { WEBHOOK_EVENTS } from '../../api/constants';
 import { voiceApi } from '../../api/voice';
 import { usePageTitle } from '../../brand/brand';
 import { PageHeader } from '../../layout/PageHeader';
@@ -32,7 +32,7 @@ export function WebhooksPage() {
 
   useEffect(() => webhooks.ensure(), [webhooks.ensure]);
 
-  async function create(body: CreateWebhookBody) {
+  async function create(body: WebhookEndpointCreate) {
     const { secret, ...endpoint } = await voiceApi.createWebhook(business.id, body);
     webhooks.upsert(endpoint);
     setCreating(false);
