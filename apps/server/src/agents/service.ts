@@ -5,7 +5,7 @@ import { checkLanguage } from '../businesses/service.js';
 import type { AgentsTable, Database } from '../db/schema.js';
 import { ApiError } from '../http/errors.js';
 import { type CursorCodec, type Page, toPage } from '../http/pagination.js';
-import { paginate } from '../http/route-kit.js';
+import { checkMetadata, paginate } from '../http/route-kit.js';
 import { isId, newId } from '../ids.js';
 import { requireText } from '../users/service.js';
 import {
@@ -28,6 +28,7 @@ export function toAgentView(row: AgentRow): Agent {
     greeting: row.greeting,
     instructions: row.instructions,
     variables: [...new Set([...variablesIn(row.greeting), ...variablesIn(row.instructions)])],
+    metadata: JSON.parse(row.metadata) as Record<string, string>,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -39,6 +40,7 @@ export interface AgentInput {
   instructions?: string;
   language?: string;
   voice?: string;
+  metadata?: Record<string, string>;
 }
 
 export const DEFAULT_VOICE = 'standard';
@@ -67,6 +69,7 @@ export function agentService({ db, cursors }: { db: Kysely<Database>; cursors: C
         voice: input.voice ?? DEFAULT_VOICE,
         greeting: checkGreeting(input.greeting),
         instructions: checkInstructions(input.instructions ?? ''),
+        metadata: JSON.stringify(checkMetadata(input.metadata ?? {})),
         created_at: now,
         updated_at: now,
       };
@@ -121,6 +124,9 @@ export function agentService({ db, cursors }: { db: Kysely<Database>; cursors: C
       }
       if (input.language !== undefined) patch.language = checkLanguage(input.language, '/language');
       if (input.voice !== undefined) patch.voice = input.voice;
+      if (input.metadata !== undefined) {
+        patch.metadata = JSON.stringify(checkMetadata(input.metadata));
+      }
       await db.transaction().execute(async (trx) => {
         await updateAgent(trx, business.id, agentId, patch);
         await recordAudit(trx, {

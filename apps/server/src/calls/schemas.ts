@@ -1,7 +1,7 @@
 import { type Static, Type } from 'typebox';
 import type { CallStatus } from '../db/schema.js';
 import { PhoneNumber } from '../http/phone-number.js';
-import { stringEnum } from '../http/route-kit.js';
+import { Metadata, stringEnum } from '../http/route-kit.js';
 import { idOf, NullableTimestamp, Timestamp } from '../http/schemas.js';
 import { CALL_STATUSES } from './views.js';
 
@@ -23,7 +23,7 @@ export const CallSchema = Type.Object(
     to: Type.String(),
     from: Type.String(),
     variables: Strings('Values the agent’s `{{variables}}` were filled with.', 50),
-    metadata: Strings('Your own key-value data, returned as given.', 20),
+    metadata: Metadata('Your own key-value data, returned as given.'),
     provider: stringEnum(['simulator', 'twilio'] as const),
     endedReason: Type.Union([Type.String(), Type.Null()], {
       description:
@@ -50,7 +50,7 @@ export const CreateCallBody = Type.Object(
     variables: Type.Optional(
       Strings('A value for every `{{variable}}` the agent uses, e.g. `{ "patient": "Sam" }`.', 50),
     ),
-    metadata: Type.Optional(Strings('Your own key-value data (keys up to 40 characters).', 20)),
+    metadata: Type.Optional(Metadata()),
   },
   { additionalProperties: false },
 );

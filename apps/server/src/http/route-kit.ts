@@ -101,3 +101,17 @@ export function isoTime(value: string, name: string): string {
   }
   return new Date(at).toISOString();
 }
+
+/** Your own key-value data on a resource (calls, agents): up to 20 strings, returned as given. */
+export const Metadata = (description = 'Your own key-value data (keys up to 40 characters).') =>
+  Type.Record(Type.String(), Type.String({ maxLength: 500 }), { maxProperties: 20, description });
+
+/** Metadata keys are 1 to 40 characters long; a 400 names the first one that is not. */
+export function checkMetadata(metadata: Record<string, string>): Record<string, string> {
+  for (const key of Object.keys(metadata)) {
+    if (key.length === 0 || key.length > 40) {
+      throw ApiError.invalidField(`/metadata/${key}`, 'keys must be 1 to 40 characters long');
+    }
+  }
+  return metadata;
+}
