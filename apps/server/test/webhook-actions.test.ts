@@ -26,8 +26,6 @@ afterAll(async () => {
   await t?.close();
 });
 
-type Json = Record<string, unknown>;
-
 async function api(method: string, url: string, body?: unknown, as: Session = owner) {
   return call(t.app, {
     method: method as 'GET',
