@@ -13,6 +13,7 @@ const AGENT: Agent = {
   greeting: 'Hello {{patient}}, about {{time}}.',
   instructions: 'Be brief.',
   variables: ['patient', 'time'],
+  metadata: {},
   createdAt: '2026-11-28T10:00:00.000Z',
   updatedAt: '2026-11-28T10:00:00.000Z',
 };

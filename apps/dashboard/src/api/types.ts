@@ -87,6 +87,8 @@ export interface Agent {
   instructions: string;
   /** Every variable the greeting and instructions use: a call must give each one. */
   variables: string[];
+  /** Your own key-value data. */
+  metadata: Record<string, string>;
   createdAt: string;
   updatedAt: string;
 }
@@ -97,6 +99,7 @@ export interface AgentBody {
   instructions?: string;
   language?: string;
   voice?: string;
+  metadata?: Record<string, string>;
 }
 
 export const CALL_STATUSES = [
@@ -141,6 +144,9 @@ export interface CreateCallBody {
 export interface CallFilters {
   status?: CallStatus;
   agentId?: string;
+  /** ISO date-times: created at or after, and before. */
+  createdAfter?: string;
+  createdBefore?: string;
 }
 
 export interface ConversationSummary {
@@ -189,6 +195,25 @@ export interface WebhookEndpoint {
   url: string;
   events: WebhookEvent[];
   description: string | null;
+  /** A disabled endpoint receives nothing; its pending deliveries wait. */
+  enabled: boolean;
+  /** After a rotation: until then the previous secret signs too. */
+  previousSecretExpiresAt: string | null;
+  createdAt: string;
+}
+
+export interface UpdateWebhookBody {
+  url?: string;
+  events?: WebhookEvent[];
+  enabled?: boolean;
+  description?: string;
+}
+
+/** One entry of a business's event log (`GET …/events`). */
+export interface LoggedEvent {
+  id: string;
+  type: string;
+  data: unknown;
   createdAt: string;
 }
 
@@ -206,6 +231,8 @@ export interface CreateWebhookBody {
 export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
 
 export interface WebhookDelivery {
+  /** Its id in `…/deliveries/:deliveryId/retry` (the event's id). */
+  id: string;
   eventId: string;
   eventType: string;
   status: DeliveryStatus;

@@ -4,6 +4,7 @@ import { CALL_STATUSES, type CallStatus, type CreateCallBody } from '../../api/t
 import { voiceApi } from '../../api/voice';
 import { usePageTitle } from '../../brand/brand';
 import { PageHeader } from '../../layout/PageHeader';
+import { dayStart } from '../../lib/day';
 import { useBusinessData } from '../../state/business';
 import { Button, ButtonLink } from '../../ui/Button';
 import { Callout } from '../../ui/Callout';
@@ -23,9 +24,15 @@ export function CallsPage() {
   const status = (params.get('status') ?? undefined) as CallStatus | undefined;
   const agentId = params.get('agent') ?? undefined;
   const testing = params.get('test') === '1';
-  const calls = useCallsList(business.id, { status, agentId });
+  const from = params.get('from') ?? '';
+  const to = params.get('to') ?? '';
+  const createdAfter = dayStart(from);
+  const createdBefore = dayStart(to, 1);
+  const calls = useCallsList(business.id, { status, agentId, createdAfter, createdBefore });
   const statusId = useId();
   const agentFilterId = useId();
+  const fromId = useId();
+  const toId = useId();
 
   useEffect(() => agents.ensure(), [agents.ensure]);
 
@@ -43,7 +50,8 @@ export function CallsPage() {
 
   async function place(body: CreateCallBody, key: string) {
     const call = await voiceApi.createCall(business.id, body, key);
-    if ((!status || status === call.status) && (!agentId || agentId === call.agentId)) {
+    const inRange = !createdBefore || call.createdAt < createdBefore;
+    if ((!status || status === call.status) && (!agentId || agentId === call.agentId) && inRange) {
       calls.add(call);
     }
     setParam('test', null);
@@ -51,7 +59,7 @@ export function CallsPage() {
     return call;
   }
 
-  const filtered = Boolean(status || agentId);
+  const filtered = Boolean(status || agentId || from || to);
   const noAgents = agents.status === 'ready' && agents.items.length === 0;
   const testButton = (
     <Button
@@ -116,6 +124,26 @@ export function CallsPage() {
                 </option>
               ))}
             </select>
+          </div>
+          <div className="date-range">
+            <label htmlFor={fromId}>From</label>
+            <input
+              id={fromId}
+              type="date"
+              className="input"
+              value={from}
+              max={to || undefined}
+              onChange={(e) => setParam('from', e.target.value)}
+            />
+            <label htmlFor={toId}>to</label>
+            <input
+              id={toId}
+              type="date"
+              className="input"
+              value={to}
+              min={from || undefined}
+              onChange={(e) => setParam('to', e.target.value)}
+            />
           </div>
         </div>
         {calls.status === 'error' ? (

@@ -1,5 +1,10 @@
 import { useRef, useState } from 'react';
-import { type CreateWebhookBody, WEBHOOK_EVENTS, type WebhookEvent } from '../../api/types';
+import {
+  type CreateWebhookBody,
+  WEBHOOK_EVENTS,
+  type WebhookEndpoint,
+  type WebhookEvent,
+} from '../../api/types';
 import { Dialog } from '../../ui/Dialog';
 import { TextField } from '../../ui/Field';
 import { DialogFormActions, FormError } from '../../ui/FormParts';
@@ -7,17 +12,20 @@ import { useSubmit } from '../../ui/useSubmit';
 
 type WebhookField = 'url' | 'events' | 'description';
 
-/** A URL and the events it receives (all of them unless narrowed). */
+/** A URL and the events it receives (all of them unless narrowed); with `endpoint`, an edit. */
 export function CreateWebhookDialog({
+  endpoint,
   onCreate,
   onCancel,
 }: {
+  endpoint?: WebhookEndpoint;
   onCreate: (body: CreateWebhookBody) => Promise<void>;
   onCancel: () => void;
 }) {
-  const [url, setUrl] = useState('');
-  const [description, setDescription] = useState('');
-  const [events, setEvents] = useState<WebhookEvent[]>([...WEBHOOK_EVENTS]);
+  const [url, setUrl] = useState(endpoint?.url ?? '');
+  const [description, setDescription] = useState(endpoint?.description ?? '');
+  const [events, setEvents] = useState<WebhookEvent[]>(endpoint?.events ?? [...WEBHOOK_EVENTS]);
+  const editing = endpoint !== undefined;
   const urlRef = useRef<HTMLInputElement>(null);
 
   const submit = useSubmit<WebhookField>({
@@ -33,8 +41,8 @@ export function CreateWebhookDialog({
     action: () =>
       onCreate({
         url: url.trim(),
-        ...(events.length < WEBHOOK_EVENTS.length ? { events } : {}),
-        ...(description.trim() ? { description: description.trim() } : {}),
+        ...(editing || events.length < WEBHOOK_EVENTS.length ? { events } : {}),
+        ...(editing || description.trim() ? { description: description.trim() } : {}),
       }),
     leavesOnSuccess: true,
   });
@@ -46,14 +54,18 @@ export function CreateWebhookDialog({
 
   return (
     <Dialog
-      title="Add endpoint"
+      title={editing ? 'Edit endpoint' : 'Add endpoint'}
       description="Iqra POSTs signed events (Standard Webhooks) to this URL and retries failures."
       onClose={onCancel}
       onSubmit={submit.onSubmit}
       busy={submit.busy}
       initialFocus={urlRef}
       footer={
-        <DialogFormActions busy={submit.busy} submitLabel="Add endpoint" onCancel={onCancel} />
+        <DialogFormActions
+          busy={submit.busy}
+          submitLabel={editing ? 'Save endpoint' : 'Add endpoint'}
+          onCancel={onCancel}
+        />
       }
     >
       <FormError message={submit.errors.form} />
