@@ -92,8 +92,9 @@ export function endpointActions(deps: {
         await recordAudit(trx, {
           userId: business.owner_id,
           actor,
-          action: 'webhook.secret_rotated',
+          action: 'webhook.updated',
           targetId: id,
+          data: { fields: ['secret'] },
         });
       });
       return { ...toEndpointView(await find(business.id, id)), secret };

@@ -527,6 +527,10 @@ export interface paths {
                                 instructions: string;
                                 /** @description BCP 47 tag the agent speaks. */
                                 language: string;
+                                /** @description Your own key-value data, returned as given. */
+                                metadata: {
+                                    [key: string]: string;
+                                };
                                 name: string;
                                 /**
                                  * Format: date-time
@@ -613,6 +617,10 @@ export interface paths {
                          * @example pt-BR
                          */
                         language?: string;
+                        /** @description Your own key-value data (keys up to 40 characters). */
+                        metadata?: {
+                            [key: string]: string;
+                        };
                         /** @example Front desk */
                         name: string;
                         /**
@@ -644,6 +652,10 @@ export interface paths {
                             instructions: string;
                             /** @description BCP 47 tag the agent speaks. */
                             language: string;
+                            /** @description Your own key-value data, returned as given. */
+                            metadata: {
+                                [key: string]: string;
+                            };
                             name: string;
                             /**
                              * Format: date-time
@@ -757,6 +769,10 @@ export interface paths {
                             instructions: string;
                             /** @description BCP 47 tag the agent speaks. */
                             language: string;
+                            /** @description Your own key-value data, returned as given. */
+                            metadata: {
+                                [key: string]: string;
+                            };
                             name: string;
                             /**
                              * Format: date-time
@@ -911,6 +927,10 @@ export interface paths {
                          * @example pt-BR
                          */
                         language?: string;
+                        /** @description Replaces the whole metadata object; `{}` clears it. */
+                        metadata?: {
+                            [key: string]: string;
+                        };
                         /** @example Front desk */
                         name?: string;
                         /**
@@ -942,6 +962,10 @@ export interface paths {
                             instructions: string;
                             /** @description BCP 47 tag the agent speaks. */
                             language: string;
+                            /** @description Your own key-value data, returned as given. */
+                            metadata: {
+                                [key: string]: string;
+                            };
                             name: string;
                             /**
                              * Format: date-time
@@ -1024,6 +1048,16 @@ export interface paths {
             parameters: {
                 query?: {
                     agentId?: string;
+                    /**
+                     * @description Only calls created at or after this time.
+                     * @example 2026-11-28T00:00:00Z
+                     */
+                    createdAfter?: string;
+                    /**
+                     * @description Only calls created before this time.
+                     * @example 2026-11-29T00:00:00Z
+                     */
+                    createdBefore?: string;
                     /** @description The `nextCursor` of the previous page. */
                     cursor?: string;
                     /** @description Items per page (1–100). */
@@ -1880,6 +1914,117 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/businesses/{businessId}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The event log of a business, newest first: fetch an event a receiver missed
+         * @description Events are kept 30 days (longer while a delivery still waits on them), whether or not an endpoint received them.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The `nextCursor` of the previous page. */
+                    cursor?: string;
+                    /** @description Items per page (1–100). */
+                    limit?: number;
+                    /** @description Only events of this type. */
+                    type?: "call.queued" | "call.ringing" | "call.in_progress" | "call.completed" | "call.failed" | "conversation.ended" | "webhook.test";
+                };
+                header?: never;
+                path: {
+                    businessId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /**
+                                 * Format: date-time
+                                 * @example 2026-11-28T08:15:35.123Z
+                                 */
+                                createdAt: string;
+                                /** @description The `data` of the webhook body, as delivered. */
+                                data: unknown;
+                                /**
+                                 * @description The `webhook-id` header its deliveries carried.
+                                 * @example evt_01jdx7k3m8q9r2s4t6v8w0y2z4
+                                 */
+                                id: string;
+                                type: string;
+                            }[];
+                            /** @description Pass as `cursor` for the next page; null on the last page. */
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description The request is not valid; `errors` names each field. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No credential, or an invalid, revoked or expired key. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The credential lacks a scope this route needs, or is disabled. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not yours. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited; see `Retry-After`. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/businesses/{businessId}/telephony": {
         parameters: {
             query?: never;
@@ -2115,9 +2260,13 @@ export interface paths {
                                  */
                                 createdAt: string;
                                 description: string | null;
+                                /** @description A disabled endpoint receives nothing; its pending deliveries wait. */
+                                enabled: boolean;
                                 events: ("call.queued" | "call.ringing" | "call.in_progress" | "call.completed" | "call.failed" | "conversation.ended")[];
                                 /** @example whk_01jdx7k3m8q9r2s4t6v8w0y2z4 */
                                 id: string;
+                                /** @description After a rotation: until then the previous secret signs too. */
+                                previousSecretExpiresAt: string | null;
                                 url: string;
                             }[];
                             /** @description Pass as `cursor` for the next page; null on the last page. */
@@ -2211,9 +2360,13 @@ export interface paths {
                              */
                             createdAt: string;
                             description: string | null;
+                            /** @description A disabled endpoint receives nothing; its pending deliveries wait. */
+                            enabled: boolean;
                             events: ("call.queued" | "call.ringing" | "call.in_progress" | "call.completed" | "call.failed" | "conversation.ended")[];
                             /** @example whk_01jdx7k3m8q9r2s4t6v8w0y2z4 */
                             id: string;
+                            /** @description After a rotation: until then the previous secret signs too. */
+                            previousSecretExpiresAt: string | null;
                             /** @description Signing secret (Standard Webhooks, `whsec_…`). Shown only in this answer: store it now. */
                             secret: string;
                             url: string;
@@ -2324,9 +2477,13 @@ export interface paths {
                              */
                             createdAt: string;
                             description: string | null;
+                            /** @description A disabled endpoint receives nothing; its pending deliveries wait. */
+                            enabled: boolean;
                             events: ("call.queued" | "call.ringing" | "call.in_progress" | "call.completed" | "call.failed" | "conversation.ended")[];
                             /** @example whk_01jdx7k3m8q9r2s4t6v8w0y2z4 */
                             id: string;
+                            /** @description After a rotation: until then the previous secret signs too. */
+                            previousSecretExpiresAt: string | null;
                             url: string;
                         };
                     };
@@ -2449,7 +2606,112 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        patch?: never;
+        /** Change an endpoint: URL, events, or enabled (a disabled one receives nothing) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    businessId: string;
+                    webhookId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        description?: string;
+                        enabled?: boolean;
+                        events?: ("call.queued" | "call.ringing" | "call.in_progress" | "call.completed" | "call.failed" | "conversation.ended")[];
+                        /**
+                         * @description Where events are POSTed (http or https).
+                         * @example https://example.com/iqra/webhooks
+                         */
+                        url?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * Format: date-time
+                             * @example 2026-11-28T08:15:35.123Z
+                             */
+                            createdAt: string;
+                            description: string | null;
+                            /** @description A disabled endpoint receives nothing; its pending deliveries wait. */
+                            enabled: boolean;
+                            events: ("call.queued" | "call.ringing" | "call.in_progress" | "call.completed" | "call.failed" | "conversation.ended")[];
+                            /** @example whk_01jdx7k3m8q9r2s4t6v8w0y2z4 */
+                            id: string;
+                            /** @description After a rotation: until then the previous secret signs too. */
+                            previousSecretExpiresAt: string | null;
+                            url: string;
+                        };
+                    };
+                };
+                /** @description The request is not valid; `errors` names each field. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No credential, or an invalid, revoked or expired key. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The credential lacks a scope this route needs, or is disabled. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not yours. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The body is not `application/json`. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited; see `Retry-After`. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/api/v1/businesses/{businessId}/webhooks/{webhookId}/deliveries": {
@@ -2499,6 +2761,8 @@ export interface paths {
                                  */
                                 eventId: string;
                                 eventType: string;
+                                /** @description The delivery in its endpoint’s path (`…/deliveries/:deliveryId/retry`): its event’s id. */
+                                id: string;
                                 lastError: string | null;
                                 lastStatusCode: number | null;
                                 nextAttemptAt: string | null;
@@ -2562,6 +2826,354 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/businesses/{businessId}/webhooks/{webhookId}/deliveries/{deliveryId}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Attempt a delivered or failed delivery once more */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    businessId: string;
+                    deliveryId: string;
+                    webhookId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attempts: number;
+                            /**
+                             * Format: date-time
+                             * @example 2026-11-28T08:15:35.123Z
+                             */
+                            createdAt: string;
+                            deliveredAt: string | null;
+                            /**
+                             * @description Also the `webhook-id` header of every attempt.
+                             * @example evt_01jdx7k3m8q9r2s4t6v8w0y2z4
+                             */
+                            eventId: string;
+                            eventType: string;
+                            /** @description The delivery in its endpoint’s path (`…/deliveries/:deliveryId/retry`): its event’s id. */
+                            id: string;
+                            lastError: string | null;
+                            lastStatusCode: number | null;
+                            nextAttemptAt: string | null;
+                            /**
+                             * @description `failed` after the last attempt; `pending` while retries remain.
+                             * @enum {string}
+                             */
+                            status: "pending" | "delivered" | "failed";
+                        };
+                    };
+                };
+                /** @description The request is not valid; `errors` names each field. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No credential, or an invalid, revoked or expired key. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The credential lacks a scope this route needs, or is disabled. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not yours. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The delivery is already pending, or the endpoint is disabled. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited; see `Retry-After`. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/businesses/{businessId}/webhooks/{webhookId}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate the signing secret (the new one is shown once)
+         * @description For 24 hours the previous secret keeps signing alongside the new one: `webhook-signature` carries both `v1,` signatures, so a receiver verifying with either accepts every delivery while it switches.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    businessId: string;
+                    webhookId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * Format: date-time
+                             * @example 2026-11-28T08:15:35.123Z
+                             */
+                            createdAt: string;
+                            description: string | null;
+                            /** @description A disabled endpoint receives nothing; its pending deliveries wait. */
+                            enabled: boolean;
+                            events: ("call.queued" | "call.ringing" | "call.in_progress" | "call.completed" | "call.failed" | "conversation.ended")[];
+                            /** @example whk_01jdx7k3m8q9r2s4t6v8w0y2z4 */
+                            id: string;
+                            /** @description After a rotation: until then the previous secret signs too. */
+                            previousSecretExpiresAt: string | null;
+                            /** @description Signing secret (Standard Webhooks, `whsec_…`). Shown only in this answer: store it now. */
+                            secret: string;
+                            url: string;
+                        };
+                    };
+                };
+                /** @description The request is not valid; `errors` names each field. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No credential, or an invalid, revoked or expired key. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The credential lacks a scope this route needs, or is disabled. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not yours. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Another rotation of this endpoint happened at the same time. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited; see `Retry-After`. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/businesses/{businessId}/webhooks/{webhookId}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a `webhook.test` event to this endpoint only */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    businessId: string;
+                    webhookId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attempts: number;
+                            /**
+                             * Format: date-time
+                             * @example 2026-11-28T08:15:35.123Z
+                             */
+                            createdAt: string;
+                            deliveredAt: string | null;
+                            /**
+                             * @description Also the `webhook-id` header of every attempt.
+                             * @example evt_01jdx7k3m8q9r2s4t6v8w0y2z4
+                             */
+                            eventId: string;
+                            eventType: string;
+                            /** @description The delivery in its endpoint’s path (`…/deliveries/:deliveryId/retry`): its event’s id. */
+                            id: string;
+                            lastError: string | null;
+                            lastStatusCode: number | null;
+                            nextAttemptAt: string | null;
+                            /**
+                             * @description `failed` after the last attempt; `pending` while retries remain.
+                             * @enum {string}
+                             */
+                            status: "pending" | "delivered" | "failed";
+                        };
+                    };
+                };
+                /** @description The request is not valid; `errors` names each field. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No credential, or an invalid, revoked or expired key. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The credential lacks a scope this route needs, or is disabled. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not yours. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The endpoint is disabled. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited; see `Retry-After`. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
