@@ -1,4 +1,4 @@
-import { fireEvent, render, screen, within } from '@testing-library/react';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { ApiProblem } from '../src/api/client';
@@ -109,5 +109,22 @@ describe('AgentDialog', () => {
     await user.click(screen.getByRole('button', { name: 'Save agent' }));
     expect(await screen.findByText(/has a malformed variable/i)).toBeInTheDocument();
     expect(greeting()).toHaveAttribute('aria-invalid', 'true');
+  });
+
+  it('edits metadata as key/value rows: sent when changed, refused when a key repeats', async () => {
+    const { onSave, user } = setup({ ...AGENT, metadata: { team: 'front-desk' } });
+    expect(screen.getByRole('textbox', { name: 'Metadata key 1' })).toHaveValue('team');
+    await user.click(screen.getByRole('button', { name: 'Add metadata' }));
+    await user.type(screen.getByRole('textbox', { name: 'Metadata key 2' }), 'team');
+    await user.click(screen.getByRole('button', { name: 'Save agent' }));
+    expect(await screen.findByText('The metadata key "team" appears twice.')).toBeInTheDocument();
+    expect(onSave).not.toHaveBeenCalled();
+    const key2 = screen.getByRole('textbox', { name: 'Metadata key 2' });
+    await user.clear(key2);
+    await user.type(key2, 'crm');
+    await user.type(screen.getByRole('textbox', { name: 'Metadata value 2' }), 'A-17');
+    await user.click(screen.getByRole('button', { name: 'Remove metadata team' }));
+    await user.click(screen.getByRole('button', { name: 'Save agent' }));
+    await waitFor(() => expect(onSave).toHaveBeenCalledWith({ metadata: { crm: 'A-17' } }));
   });
 });
