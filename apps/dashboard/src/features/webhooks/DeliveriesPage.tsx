@@ -113,18 +113,6 @@ export function DeliveriesPage() {
       cell: (d) => (
         <span className="cell-stack">
           <time dateTime={d.createdAt}>{formatPrecise(d.createdAt)}</time>
-          {d.status !== 'pending' && (
-            <Button
-              size="sm"
-              icon="refresh"
-              loading={busy.has(d.id)}
-              disabled={endpoint?.enabled === false}
-              onClick={() => void retry(d)}
-              aria-label={`Retry ${d.eventType} ${d.id}`}
-            >
-              Retry
-            </Button>
-          )}
           {d.payload !== undefined && (
             <details>
               <summary className="link">Payload</summary>
@@ -133,6 +121,25 @@ export function DeliveriesPage() {
           )}
         </span>
       ),
+    },
+    {
+      key: 'actions',
+      header: <span className="visually-hidden">Actions</span>,
+      label: '',
+      className: 'col-actions',
+      cell: (d) =>
+        d.status === 'pending' ? null : (
+          <Button
+            size="sm"
+            icon="refresh"
+            loading={busy.has(d.id)}
+            disabled={endpoint?.enabled === false}
+            onClick={() => void retry(d)}
+            aria-label={`Retry ${d.eventType} ${d.id}`}
+          >
+            Retry
+          </Button>
+        ),
     },
   ];
 
