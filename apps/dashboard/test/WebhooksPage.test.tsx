@@ -4,6 +4,7 @@ import { MemoryRouter } from 'react-router';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Business, WebhookEndpoint } from '../src/api/types';
 import { WEBHOOK_EVENTS } from '../src/api/types';
+import { EventsPage } from '../src/features/webhooks/EventsPage';
 import { WebhooksPage } from '../src/features/webhooks/WebhooksPage';
 import { BusinessDataProvider } from '../src/state/business';
 import { ToastProvider } from '../src/ui/Toast';
@@ -47,6 +48,14 @@ function fakeApi() {
     requests.push({ method, path, body });
     const base = `/api/v1/businesses/${DENTAL.id}/webhooks`;
     if (method === 'GET' && path === base) return json(200, { data: [endpoint], nextCursor: null });
+    if (method === 'GET' && path === `/api/v1/businesses/${DENTAL.id}/events`) {
+      const type = new URL(url, 'http://x').searchParams.get('type');
+      const all = [
+        { id: 'evt_2', type: 'webhook.test', data: { webhookId: 'whk_1' }, createdAt: AT },
+        { id: 'evt_1', type: 'call.queued', data: { id: 'call_1' }, createdAt: AT },
+      ];
+      return json(200, { data: all.filter((e) => !type || e.type === type), nextCursor: null });
+    }
     if (method === 'PATCH' && path === `${base}/whk_1`) {
       endpoint = { ...endpoint, ...body };
       return json(200, endpoint);
@@ -63,13 +72,11 @@ function fakeApi() {
   return { fetch, requests };
 }
 
-function renderPage() {
+function renderPage(page = <WebhooksPage />) {
   return render(
     <MemoryRouter>
       <ToastProvider>
-        <BusinessDataProvider business={DENTAL}>
-          <WebhooksPage />
-        </BusinessDataProvider>
+        <BusinessDataProvider business={DENTAL}>{page}</BusinessDataProvider>
       </ToastProvider>
     </MemoryRouter>,
   );
@@ -127,5 +134,18 @@ describe('webhooks page actions', () => {
     const shown = await screen.findByRole('alertdialog', { name: 'Save the new signing secret' });
     expect(within(shown).getByText(/24 hours/)).toBeInTheDocument();
     expect(within(shown).getByRole('textbox', { name: 'Signing secret' })).toHaveValue(NEW_SECRET);
+  });
+
+  it('the event log lists events with their data and filters by type', async () => {
+    const api = fakeApi();
+    vi.stubGlobal('fetch', api.fetch);
+    const user = userEvent.setup();
+    renderPage(<EventsPage />);
+    await screen.findByRole('row', { name: /call\.queued/ });
+    expect(screen.getAllByRole('row')).toHaveLength(3);
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Type' }), 'webhook.test');
+    await waitFor(() => expect(screen.queryByRole('row', { name: /call\.queued/ })).toBeNull());
+    expect(screen.getByRole('row', { name: /webhook\.test/ })).toBeInTheDocument();
+    expect(api.fetch.mock.calls.at(-1)?.[0]).toContain('type=webhook.test');
   });
 });

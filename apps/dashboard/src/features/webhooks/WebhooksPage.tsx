@@ -8,7 +8,7 @@ import { usePageTitle } from '../../brand/brand';
 import { PageHeader } from '../../layout/PageHeader';
 import { formatRelative } from '../../lib/format';
 import { useBusinessData } from '../../state/business';
-import { Button } from '../../ui/Button';
+import { Button, ButtonLink } from '../../ui/Button';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { EmptyState } from '../../ui/EmptyState';
 import { LoadError } from '../../ui/LoadError';
@@ -198,7 +198,12 @@ export function WebhooksPage() {
       <PageHeader
         title="Webhooks"
         description="Your backend hears about calls as they happen: signed POSTs, retried with backoff."
-        actions={addButton}
+        actions={
+          <>
+            <ButtonLink to="/webhooks/events">Event log</ButtonLink>
+            {addButton}
+          </>
+        }
       />
       {webhooks.status === 'error' ? (
         <LoadError title="Webhooks did not load" error={webhooks.error} onRetry={webhooks.reload} />
