@@ -106,7 +106,12 @@ export function endpointActions(deps: {
       refuseDisabled(endpoint, 'send it a test event');
       const eventId = await db
         .transaction()
-        .execute((trx) => recordTestEvent(trx, { businessId: business.id, endpointId: id }));
+        .execute((trx) => recordTestEvent(trx, { businessId: business.id, endpointId: id }))
+        .catch(async (error: unknown) => {
+          // Deleted meanwhile: its delivery's foreign key refused the row.
+          await find(business.id, id);
+          throw error;
+        });
       deps.wake();
       return toDeliveryView(
         (await findDelivery(db, { endpointId: id, eventId })) ?? raise('not_found'),
