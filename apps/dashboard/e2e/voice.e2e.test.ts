@@ -202,6 +202,12 @@ describe('the voice workspace in Chromium', () => {
     expect(await statusOf(noAnswer)).toBe('no_answer');
     expect(await statusOf(await testCall(page, 'Fails', '+15005550003', 'Failed'))).toBe('failed');
     await shot(page, 'calls-outcomes');
+    // The date filter: nothing was created the day after tomorrow.
+    const later = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
+    await page.getByLabel('From', { exact: true }).fill(later);
+    await page.getByRole('heading', { name: 'No calls match' }).waitFor();
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await page.getByRole('row', { name: /\+15005550006/ }).waitFor();
 
     await nav(page, 'Webhooks');
     await page.getByRole('link', { name: 'Deliveries' }).click();
@@ -214,6 +220,16 @@ describe('the voice workspace in Chromium', () => {
     expect(received.length).toBeGreaterThan(0);
     expect(received.every((r) => typeof r.headers['webhook-signature'] === 'string')).toBe(true);
     await shot(page, 'deliveries');
+
+    // A test event to this endpoint only, then one more attempt of it on request.
+    await page.getByRole('button', { name: 'Send test event' }).click();
+    const testRow = page.getByRole('row', { name: /webhook\.test.*delivered/ });
+    await expect.poll(() => testRow.count(), { timeout: 30_000 }).toBe(1);
+    const before = received.length;
+    await testRow.getByRole('button', { name: /Retry/ }).click();
+    await expect.poll(() => received.length, { timeout: 30_000 }).toBeGreaterThan(before);
+    expect(received.at(-1)?.body).toContain('webhook.test');
+    await shot(page, 'deliveries-retried');
 
     // Usage shows the answered call's minute.
     await nav(page, 'Usage & billing');

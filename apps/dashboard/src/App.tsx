@@ -16,6 +16,7 @@ import { SecurityLogPage } from './features/security/SecurityLogPage';
 import { TelephonyPage } from './features/telephony/TelephonyPage';
 import { UsagePage } from './features/usage/UsagePage';
 import { DeliveriesPage } from './features/webhooks/DeliveriesPage';
+import { EventsPage } from './features/webhooks/EventsPage';
 import { WebhooksPage } from './features/webhooks/WebhooksPage';
 import { AppShell } from './layout/AppShell';
 import { RequireBusiness } from './layout/RequireBusiness';
@@ -53,6 +54,7 @@ export function App() {
                     element={<ConversationDetailPage />}
                   />
                   <Route path="webhooks" element={<WebhooksPage />} />
+                  <Route path="webhooks/events" element={<EventsPage />} />
                   <Route path="webhooks/:webhookId" element={<DeliveriesPage />} />
                   <Route path="telephony" element={<TelephonyPage />} />
                 </Route>

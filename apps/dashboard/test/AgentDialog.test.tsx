@@ -1,5 +1,5 @@
 import type { Agent, AgentCreate } from '@iqra/sdk';
-import { fireEvent, render, screen, within } from '@testing-library/react';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { ApiProblem } from '../src/api/client';
@@ -13,6 +13,7 @@ const AGENT: Agent = {
   greeting: 'Hello {{patient}}, about {{time}}.',
   instructions: 'Be brief.',
   variables: ['patient', 'time'],
+  metadata: {},
   createdAt: '2026-11-28T10:00:00.000Z',
   updatedAt: '2026-11-28T10:00:00.000Z',
 };
@@ -108,5 +109,22 @@ describe('AgentDialog', () => {
     await user.click(screen.getByRole('button', { name: 'Save agent' }));
     expect(await screen.findByText(/has a malformed variable/i)).toBeInTheDocument();
     expect(greeting()).toHaveAttribute('aria-invalid', 'true');
+  });
+
+  it('edits metadata as key/value rows: sent when changed, refused when a key repeats', async () => {
+    const { onSave, user } = setup({ ...AGENT, metadata: { team: 'front-desk' } });
+    expect(screen.getByRole('textbox', { name: 'Metadata key 1' })).toHaveValue('team');
+    await user.click(screen.getByRole('button', { name: 'Add metadata' }));
+    await user.type(screen.getByRole('textbox', { name: 'Metadata key 2' }), 'team');
+    await user.click(screen.getByRole('button', { name: 'Save agent' }));
+    expect(await screen.findByText('The metadata key "team" appears twice.')).toBeInTheDocument();
+    expect(onSave).not.toHaveBeenCalled();
+    const key2 = screen.getByRole('textbox', { name: 'Metadata key 2' });
+    await user.clear(key2);
+    await user.type(key2, 'crm');
+    await user.type(screen.getByRole('textbox', { name: 'Metadata value 2' }), 'A-17');
+    await user.click(screen.getByRole('button', { name: 'Remove metadata team' }));
+    await user.click(screen.getByRole('button', { name: 'Save agent' }));
+    await waitFor(() => expect(onSave).toHaveBeenCalledWith({ metadata: { crm: 'A-17' } }));
   });
 });

@@ -14,6 +14,7 @@ function agent(id: string, name: string, variables: string[]): Agent {
     greeting: variables.map((v) => `{{${v}}}`).join(' '),
     instructions: '',
     variables,
+    metadata: {},
     createdAt: '2026-11-28T10:00:00.000Z',
     updatedAt: '2026-11-28T10:00:00.000Z',
   };

@@ -14,6 +14,7 @@ import { type Config, fastifyTrustProxy } from './config.js';
 import { registerConversationRoutes } from './conversations/routes.js';
 import { MAX_PARAM_LENGTH, registerDashboard } from './dashboard/static.js';
 import { ping, type Store } from './db/connect.js';
+import { registerEventRoutes } from './events/routes.js';
 import { registerOpenApi } from './http/openapi.js';
 import { clientError, frameworkError, registerProblemHandler } from './http/problem-handler.js';
 import type { App } from './http/types.js';
@@ -49,6 +50,7 @@ const FEATURES: ((app: App, s: Services) => void)[] = [
   (app, s) => registerConversationRoutes(app, { conversations: s.conversations }),
   (app, s) => registerTelephonyRoutes(app, { telephony: s.telephony }),
   (app, s) => registerWebhookRoutes(app, { webhooks: s.webhooks }),
+  (app, s) => registerEventRoutes(app, { events: s.events }),
   (app, s) => registerBillingRoutes(app, { billing: s.billing }),
 ];
 

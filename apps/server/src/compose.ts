@@ -30,6 +30,7 @@ import type { Config } from './config.js';
 import { conversationService } from './conversations/service.js';
 import { SecretBox } from './crypto/secret-box.js';
 import type { Store } from './db/connect.js';
+import { eventService } from './events/service.js';
 import { CursorCodec } from './http/pagination.js';
 import { addKeyUsage, findKeyForVerification, recordLastUsed } from './keys/repo.js';
 import { keyService } from './keys/service.js';
@@ -55,6 +56,8 @@ export interface BackgroundOptions {
   webhookRetryBaseMs: number;
   /** How long a Twilio call waits for callbacks before Twilio is asked (default 60 s). */
   twilioRecheckMs: number;
+  /** The clock deciding when a rotated-out webhook secret stops signing (tests move it). */
+  now?: () => number;
 }
 
 const BACKGROUND_DEFAULTS: BackgroundOptions = {
@@ -63,6 +66,7 @@ const BACKGROUND_DEFAULTS: BackgroundOptions = {
   webhookTimeoutMs: 10_000,
   webhookRetryBaseMs: 10_000,
   twilioRecheckMs: 60_000,
+  now: Date.now,
 };
 
 export interface ComposeOptions {
@@ -143,6 +147,7 @@ export function buildServices(config: Config, store: Store, options: ComposeOpti
     retryBaseMs: timing.webhookRetryBaseMs,
     concurrency: 16,
     blockPrivate: production,
+    now: timing.now,
     onError,
   });
   const lifecycle = callLifecycle({
@@ -231,8 +236,16 @@ export function buildServices(config: Config, store: Store, options: ComposeOpti
       publicUrl: config.publicUrl,
     }),
     conversations: conversationService({ db, cursors }),
+    events: eventService({ db, cursors }),
     telephony,
-    webhooks: webhookService({ db, cursors, secrets: webhookSecrets, blockPrivate: production }),
+    webhooks: webhookService({
+      db,
+      cursors,
+      secrets: webhookSecrets,
+      blockPrivate: production,
+      now: timing.now,
+      wake: () => deliverer.wake(),
+    }),
     billing: billingService({ db, cursors, freeCreditMinutes: config.freeCreditMinutes }),
     // background
     dispatcher,

@@ -124,6 +124,23 @@ const freshWebhook = async (world: World, t: TestApp) => {
   };
 };
 
+/** A delivery already attempted (to a closed port): one a retry may re-queue. */
+const finishedDelivery = async (world: World, t: TestApp) => {
+  const { webhookId } = await freshWebhook(world, t);
+  const res = await call(t.app, {
+    method: 'POST',
+    url: `/api/v1/businesses/${world.bizIn}/webhooks/${webhookId}/test`,
+    as: { session: world.owner },
+  });
+  const deliveryId = (res.json() as { id: string }).id;
+  await t.store.db
+    .updateTable('webhook_deliveries')
+    .set({ status: 'failed', next_attempt_at: null })
+    .where('event_id', '=', deliveryId)
+    .execute();
+  return { webhookId, deliveryId };
+};
+
 const EXPECTATIONS: Record<string, RouteExpectation> = {
   'GET /api/v1/user': { access: 'userManagement', ok: 200 },
   'PATCH /api/v1/user': { access: 'userManagement', ok: 200, body: () => ({ name: 'Renamed' }) },
@@ -266,6 +283,29 @@ const EXPECTATIONS: Record<string, RouteExpectation> = {
     ok: 200,
     params: freshWebhook,
   },
+  'PATCH /api/v1/businesses/:businessId/webhooks/:webhookId': {
+    access: 'business',
+    ok: 200,
+    params: freshWebhook,
+    body: () => ({ enabled: false }),
+  },
+  'POST /api/v1/businesses/:businessId/webhooks/:webhookId/rotate-secret': {
+    access: 'business',
+    ok: 200,
+    params: freshWebhook,
+  },
+  'POST /api/v1/businesses/:businessId/webhooks/:webhookId/test': {
+    access: 'business',
+    ok: 202,
+    params: freshWebhook,
+  },
+  'POST /api/v1/businesses/:businessId/webhooks/:webhookId/deliveries/:deliveryId/retry': {
+    access: 'business',
+    ok: 202,
+    params: finishedDelivery,
+  },
+  // Deliveries and events: `webhooks:read` and `calls:read` once keys carry permissions (§5).
+  'GET /api/v1/businesses/:businessId/events': { access: 'business', ok: 200 },
   'GET /api/v1/user/billing': { access: 'accountWide', ok: 200 },
   'GET /api/v1/user/usage': { access: 'userManagement', ok: 200 },
 };

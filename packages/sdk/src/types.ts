@@ -60,6 +60,12 @@ export type WebhookEndpointListParams = ListFilters<`${B}/webhooks`>;
 export type WebhookEndpointCreate = RequestBody<`${B}/webhooks`, 'post'>;
 export type WebhookDelivery = Item<ResponseBody<`${B}/webhooks/{webhookId}/deliveries`, 'get'>>;
 export type WebhookDeliveryListParams = ListFilters<`${B}/webhooks/{webhookId}/deliveries`>;
+export type WebhookEndpointUpdate = RequestBody<`${B}/webhooks/{webhookId}`, 'patch'>;
+/** The rotate answer: the endpoint plus its new `whsec_` secret, shown only once. */
+export type RotatedWebhookSecret = ResponseBody<`${B}/webhooks/{webhookId}/rotate-secret`, 'post'>;
+/** One entry of a business's event log. */
+export type LoggedEvent = Item<ResponseBody<`${B}/events`, 'get'>>;
+export type EventListParams = ListFilters<`${B}/events`>;
 
 export type TelephonySettings = ResponseBody<`${B}/telephony`, 'get'>;
 /**

@@ -10,7 +10,8 @@ export type WebhookEvent =
       timestamp: string;
       data: Call;
     }
-  | { type: 'conversation.ended'; timestamp: string; data: ConversationSummary };
+  | { type: 'conversation.ended'; timestamp: string; data: ConversationSummary }
+  | { type: 'webhook.test'; timestamp: string; data: { webhookId: string; message: string } };
 
 export type WebhookEventType = WebhookEvent['type'];
 

@@ -216,6 +216,39 @@ describe('@iqra/sdk against a real server', () => {
       await receiver.close();
     }
   });
+
+  it('rotate, test, retry and the event log: both secrets verify during the overlap', async () => {
+    const receiver = await startReceiver();
+    try {
+      const business = await iqra.businesses.create({ name: 'Rotation Clinic' });
+      const endpoint = await iqra.webhooks.create(business.id, { url: receiver.url });
+      const rotated = await iqra.webhooks.rotateSecret(business.id, endpoint.id);
+      expect(rotated.previousSecretExpiresAt).not.toBeNull();
+      const queued = await iqra.webhooks.sendTest(business.id, endpoint.id);
+      const got = await waitFor(() => receiver.received[0], { what: 'a test delivery' });
+      for (const secret of [endpoint.secret, rotated.secret]) {
+        const event = await Iqra.webhooks.verify(got.body, got.headers, secret);
+        expect(event.type).toBe('webhook.test');
+      }
+      await waitFor(async () => {
+        for await (const d of iqra.webhooks.deliveries(business.id, endpoint.id)) {
+          if (d.status === 'delivered') return true;
+        }
+        return undefined;
+      });
+      const again = await iqra.webhooks.retryDelivery(business.id, endpoint.id, queued.id);
+      expect(again.status).toBe('pending');
+      const disabled = await iqra.webhooks.update(business.id, endpoint.id, { enabled: false });
+      expect(disabled.enabled).toBe(false);
+      const types: string[] = [];
+      for await (const e of iqra.webhooks.events(business.id, { type: 'webhook.test' })) {
+        types.push(e.type);
+      }
+      expect(types).toEqual(['webhook.test']);
+    } finally {
+      await receiver.close();
+    }
+  });
 });
 
 /** 250 finished calls and their conversations, written straight to the store (fixtures). */

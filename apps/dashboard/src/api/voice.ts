@@ -9,6 +9,7 @@ import type {
   ConversationListParams,
   ConversationSummary,
   CreatedWebhookEndpoint,
+  LoggedEvent,
   Page,
   TelephonySettings,
   TelephonyUpdate,
@@ -16,6 +17,7 @@ import type {
   WebhookDelivery,
   WebhookEndpoint,
   WebhookEndpointCreate,
+  WebhookEndpointUpdate,
 } from '@iqra/sdk';
 import { request } from './client';
 
@@ -81,6 +83,26 @@ export const voiceApi = {
     request<CreatedWebhookEndpoint>('POST', `${biz(businessId)}/webhooks`, { body }),
   deleteWebhook: (businessId: string, webhookId: string) =>
     request<void>('DELETE', `${biz(businessId)}/webhooks/${id(webhookId)}`),
+  updateWebhook: (businessId: string, webhookId: string, body: WebhookEndpointUpdate) =>
+    request<WebhookEndpoint>('PATCH', `${biz(businessId)}/webhooks/${id(webhookId)}`, { body }),
+  /** The new secret is in this answer only; the old one signs alongside for 24 hours. */
+  rotateWebhookSecret: (businessId: string, webhookId: string) =>
+    request<CreatedWebhookEndpoint>(
+      'POST',
+      `${biz(businessId)}/webhooks/${id(webhookId)}/rotate-secret`,
+    ),
+  testWebhook: (businessId: string, webhookId: string) =>
+    request<WebhookDelivery>('POST', `${biz(businessId)}/webhooks/${id(webhookId)}/test`),
+  retryDelivery: (businessId: string, webhookId: string, deliveryId: string) =>
+    request<WebhookDelivery>(
+      'POST',
+      `${biz(businessId)}/webhooks/${id(webhookId)}/deliveries/${id(deliveryId)}/retry`,
+    ),
+  events: (businessId: string, type?: string, cursor?: string | null) =>
+    request<Page<LoggedEvent>>(
+      'GET',
+      `${biz(businessId)}/events${query({ limit: LIST_SIZE, type, cursor })}`,
+    ),
   deliveries: (businessId: string, webhookId: string, cursor?: string | null) =>
     request<Page<WebhookDelivery>>(
       'GET',

@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { businessChildParams, nameText, nonBlankText } from '../http/route-kit.js';
+import { businessChildParams, Metadata, nameText, nonBlankText } from '../http/route-kit.js';
 import { idOf, Timestamp } from '../http/schemas.js';
 
 export const AgentSchema = Type.Object(
@@ -13,6 +13,7 @@ export const AgentSchema = Type.Object(
     variables: Type.Array(Type.String(), {
       description: 'Variables the greeting and instructions use: every call must give each one.',
     }),
+    metadata: Metadata('Your own key-value data, returned as given.'),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   },
@@ -50,6 +51,7 @@ export const CreateAgentBody = Type.Object(
     instructions: Type.Optional(Fields.instructions),
     language: Type.Optional(Fields.language),
     voice: Type.Optional(Fields.voice),
+    metadata: Type.Optional(Metadata()),
   },
   {
     additionalProperties: false,
@@ -72,6 +74,7 @@ export const UpdateAgentBody = Type.Object(
     instructions: Type.Optional(Fields.instructions),
     language: Type.Optional(Fields.language),
     voice: Type.Optional(Fields.voice),
+    metadata: Type.Optional(Metadata('Replaces the whole metadata object; `{}` clears it.')),
   },
   { additionalProperties: false, minProperties: 1 },
 );

@@ -27,6 +27,7 @@ export function toAgentView(row: AgentRow): Agent {
     greeting: row.greeting,
     instructions: row.instructions,
     variables: [...new Set([...variablesIn(row.greeting), ...variablesIn(row.instructions)])],
+    metadata: JSON.parse(row.metadata) as Record<string, string>,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -38,6 +39,7 @@ export interface AgentInput {
   instructions?: string;
   language?: string;
   voice?: string;
+  metadata?: Record<string, string>;
 }
 
 export const DEFAULT_VOICE = 'standard';
@@ -66,6 +68,7 @@ export function agentService({ db, cursors }: { db: Kysely<Database>; cursors: C
         voice: input.voice ?? DEFAULT_VOICE,
         greeting: checkGreeting(input.greeting),
         instructions: checkInstructions(input.instructions ?? ''),
+        metadata: JSON.stringify(input.metadata ?? {}),
         created_at: now,
         updated_at: now,
       };
@@ -120,6 +123,9 @@ export function agentService({ db, cursors }: { db: Kysely<Database>; cursors: C
       }
       if (input.language !== undefined) patch.language = checkLanguage(input.language, '/language');
       if (input.voice !== undefined) patch.voice = input.voice;
+      if (input.metadata !== undefined) {
+        patch.metadata = JSON.stringify(input.metadata);
+      }
       await db.transaction().execute(async (trx) => {
         await updateAgent(trx, business.id, agentId, patch);
         await recordAudit(trx, {

@@ -29,6 +29,10 @@ export interface CallListQuery {
   status?: CallStatus;
   agentId?: string;
   to?: string;
+  /** Inclusive, ISO-8601 UTC. */
+  createdAfter?: string;
+  /** Exclusive, ISO-8601 UTC. */
+  createdBefore?: string;
   before?: string;
   limit: number;
 }
@@ -44,6 +48,8 @@ export async function listCalls(db: Db, q: CallListQuery): Promise<CallRow[]> {
   if (q.status) query = query.where('status', '=', q.status);
   if (q.agentId) query = query.where('agent_id', '=', q.agentId);
   if (q.to) query = query.where('to_number', '=', q.to);
+  if (q.createdAfter) query = query.where('created_at', '>=', q.createdAfter);
+  if (q.createdBefore) query = query.where('created_at', '<', q.createdBefore);
   if (q.before) query = query.where('id', '<', q.before);
   return query.execute();
 }

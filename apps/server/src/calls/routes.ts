@@ -18,6 +18,20 @@ const ListQuery = Type.Object({
   status: Type.Optional(CallStatusSchema),
   agentId: Type.Optional(Type.String({ maxLength: 64 })),
   to: Type.Optional(PhoneNumber),
+  createdAfter: Type.Optional(
+    Type.String({
+      format: 'date-time',
+      description: 'Only calls created at or after this time.',
+      examples: ['2026-11-28T00:00:00Z'],
+    }),
+  ),
+  createdBefore: Type.Optional(
+    Type.String({
+      format: 'date-time',
+      description: 'Only calls created before this time.',
+      examples: ['2026-11-29T00:00:00Z'],
+    }),
+  ),
 });
 
 const IdempotencyHeaders = Type.Object({

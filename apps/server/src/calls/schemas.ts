@@ -1,7 +1,7 @@
 import { type Static, Type } from 'typebox';
 import type { CallStatus } from '../db/schema.js';
 import { PhoneNumber } from '../http/phone-number.js';
-import { stringEnum } from '../http/route-kit.js';
+import { Metadata, stringEnum } from '../http/route-kit.js';
 import { idOf, NullableTimestamp, Timestamp } from '../http/schemas.js';
 import { CALL_STATUSES } from './views.js';
 
@@ -13,18 +13,6 @@ export const CallStatusSchema = stringEnum<CallStatus>(CALL_STATUSES, {
 const Strings = (description: string, maxProperties: number) =>
   Type.Record(Type.String(), Type.String({ maxLength: 500 }), { maxProperties, description });
 
-/** Call metadata: your own key-value data, keys 1 to 40 characters. */
-const Metadata = (description: string) =>
-  Type.Record(Type.String(), Type.String({ maxLength: 500 }), {
-    maxProperties: 20,
-    description,
-    propertyNames: {
-      minLength: 1,
-      maxLength: 40,
-      'x-message': 'is not a valid metadata key: keys are 1 to 40 characters long',
-    },
-  });
-
 export const CallSchema = Type.Object(
   {
     id: idOf('call'),
@@ -35,7 +23,7 @@ export const CallSchema = Type.Object(
     to: Type.String(),
     from: Type.String(),
     variables: Strings('Values the agent’s `{{variables}}` were filled with.', 50),
-    metadata: Strings('Your own key-value data, returned as given.', 20),
+    metadata: Metadata('Your own key-value data, returned as given.'),
     provider: stringEnum(['simulator', 'twilio'] as const),
     endedReason: Type.Union([Type.String(), Type.Null()], {
       description:

@@ -9,7 +9,7 @@ import type { CallStatus, Database, ProviderName } from '../db/schema.js';
 import { ApiError } from '../http/errors.js';
 import { type CursorCodec, type Page, toPage } from '../http/pagination.js';
 import { checkPhoneNumber } from '../http/phone-number.js';
-import { paginate } from '../http/route-kit.js';
+import { isoTime, paginate } from '../http/route-kit.js';
 import { isId, newId } from '../ids.js';
 import type { TelephonyProvider } from '../telephony/provider.js';
 import { SIMULATOR_FROM } from '../telephony/simulator.js';
@@ -203,8 +203,12 @@ export function callService(deps: CallServiceDeps) {
         status?: CallStatus;
         agentId?: string;
         to?: string;
+        createdAfter?: string;
+        createdBefore?: string;
       },
     ): Promise<Page<Call>> {
+      const createdAfter = query.createdAfter && isoTime(query.createdAfter, 'createdAfter');
+      const createdBefore = query.createdBefore && isoTime(query.createdBefore, 'createdBefore');
       return paginate(
         cursors,
         query,
@@ -214,6 +218,8 @@ export function callService(deps: CallServiceDeps) {
             status: query.status,
             agentId: query.agentId,
             to: query.to,
+            createdAfter,
+            createdBefore,
             ...page,
           }),
         (r) => r.id,

@@ -160,6 +160,8 @@ export interface AgentsTable {
   voice: string;
   greeting: string;
   instructions: string;
+  /** JSON object of strings: the owner's own key-value data. */
+  metadata: string;
   created_at: string;
   updated_at: string;
 }
@@ -263,6 +265,11 @@ export interface WebhookEndpointsTable {
   secret: string;
   description: string | null;
   created_at: string;
+  /** 0 while disabled: no deliveries are made for it, pending ones wait. */
+  enabled: number;
+  /** Sealed secret before the last rotation: signs alongside until it expires. */
+  previous_secret: string | null;
+  previous_secret_expires_at: string | null;
 }
 
 /** The outbox: written in the same transaction as the change it describes. */

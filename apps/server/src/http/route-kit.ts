@@ -111,3 +111,18 @@ export function requireText(value: string, path: string): string {
   if (text === '') throw ApiError.invalidField(path, 'must not be blank');
   return text;
 }
+
+/**
+ * Your own key-value data on a resource (calls, agents): up to 20 strings, returned as given;
+ * keys 1 to 40 characters.
+ */
+export const Metadata = (description = 'Your own key-value data (keys 1 to 40 characters).') =>
+  Type.Record(Type.String(), Type.String({ maxLength: 500 }), {
+    maxProperties: 20,
+    description,
+    propertyNames: {
+      minLength: 1,
+      maxLength: 40,
+      'x-message': 'is not a valid metadata key: keys are 1 to 40 characters long',
+    },
+  });

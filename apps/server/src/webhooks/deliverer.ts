@@ -21,6 +21,8 @@ export interface DelivererOptions {
   /** Deliveries in flight at once. */
   concurrency: number;
   blockPrivate: boolean;
+  /** The clock that decides whether a rotated-out secret still signs (tests move it). */
+  now?: () => number;
   onError: (error: unknown, context: string) => void;
 }
 
@@ -90,12 +92,31 @@ export class WebhookDeliverer {
     }
   }
 
+  /**
+   * The current secret, and for 24 hours after a rotation the previous one too: Standard Webhooks
+   * puts several space-separated signatures in `webhook-signature`, and a receiver accepts the
+   * message when any one verifies, so receivers can switch secrets without missing an event.
+   */
+  private signingSecrets(d: DueDelivery): string[] {
+    const secrets = [this.o.secrets.open(d.secret, d.endpoint_id)];
+    const now = this.o.now?.() ?? Date.now();
+    if (
+      d.previous_secret &&
+      d.previous_secret_expires_at &&
+      Date.parse(d.previous_secret_expires_at) > now
+    ) {
+      secrets.push(this.o.secrets.open(d.previous_secret, d.endpoint_id));
+    }
+    return secrets;
+  }
+
   private async deliver(d: DueDelivery): Promise<void> {
     const at = new Date();
     let result: SendResult;
     try {
-      const secret = this.o.secrets.open(d.secret, d.endpoint_id);
-      const signature = new Webhook(secret).sign(d.event_id, at, d.payload);
+      const signature = this.signingSecrets(d)
+        .map((secret) => new Webhook(secret).sign(d.event_id, at, d.payload))
+        .join(' ');
       result = await postJson(
         d.url,
         d.payload,

@@ -1,4 +1,4 @@
-import { type Selectable, sql } from 'kysely';
+import { type Selectable, sql, type Updateable } from 'kysely';
 import type { Engine } from '../db/connect.js';
 import type {
   Db,
@@ -86,6 +86,8 @@ export interface DueDelivery {
   attempts: number;
   url: string;
   secret: string;
+  previous_secret: string | null;
+  previous_secret_expires_at: string | null;
   payload: string;
 }
 
@@ -103,6 +105,10 @@ export async function claimDueDeliveries(
       .select(['endpoint_id', 'event_id'])
       .where('status', '=', 'pending')
       .where('next_attempt_at', '<=', o.now)
+      // A disabled endpoint's deliveries wait until it is enabled again.
+      .where('endpoint_id', 'in', (eb) =>
+        eb.selectFrom('webhook_endpoints').select('id').where('enabled', '=', 1),
+      )
       .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', o.now)]))
       .orderBy('next_attempt_at')
       .limit(o.limit);
@@ -124,7 +130,16 @@ export async function claimDueDeliveries(
       .selectFrom('webhook_deliveries as d')
       .innerJoin('webhook_endpoints as w', 'w.id', 'd.endpoint_id')
       .innerJoin('webhook_events as e', 'e.id', 'd.event_id')
-      .select(['d.endpoint_id', 'd.event_id', 'd.attempts', 'w.url', 'w.secret', 'e.payload'])
+      .select([
+        'd.endpoint_id',
+        'd.event_id',
+        'd.attempts',
+        'w.url',
+        'w.secret',
+        'w.previous_secret',
+        'w.previous_secret_expires_at',
+        'e.payload',
+      ])
       .where((eb) =>
         eb.or(
           keys.map((k) =>
@@ -165,4 +180,57 @@ export async function recordAttempt(
     .where('event_id', '=', key.eventId)
     .where('status', '=', 'pending')
     .execute();
+}
+
+export async function findDelivery(
+  db: Db,
+  key: { endpointId: string; eventId: string },
+): Promise<DeliveryListRow | undefined> {
+  return db
+    .selectFrom('webhook_deliveries as d')
+    .innerJoin('webhook_events as e', 'e.id', 'd.event_id')
+    .selectAll('d')
+    .select('e.type')
+    .where('d.endpoint_id', '=', key.endpointId)
+    .where('d.event_id', '=', key.eventId)
+    .executeTakeFirst();
+}
+
+/** Queues a finished delivery for one more attempt; false when it was already pending. */
+export async function requeueDelivery(
+  db: Db,
+  key: { endpointId: string; eventId: string },
+  now: string,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('webhook_deliveries')
+    .set({
+      status: 'pending',
+      next_attempt_at: now,
+      lease_until: null,
+      delivered_at: null,
+      updated_at: now,
+    })
+    .where('endpoint_id', '=', key.endpointId)
+    .where('event_id', '=', key.eventId)
+    .where('status', 'in', ['delivered', 'failed'])
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+export async function updateEndpoint(
+  db: Db,
+  key: { businessId: string; id: string },
+  patch: Updateable<WebhookEndpointsTable>,
+  /** Only while the secret is still this one: two rotations at once cannot both win. */
+  ifSecret?: string,
+): Promise<boolean> {
+  let query = db
+    .updateTable('webhook_endpoints')
+    .set(patch)
+    .where('business_id', '=', key.businessId)
+    .where('id', '=', key.id);
+  if (ifSecret !== undefined) query = query.where('secret', '=', ifSecret);
+  const result = await query.executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }

@@ -7,7 +7,10 @@ import type { App } from '../http/types.js';
 import {
   CreatedWebhookEndpointSchema,
   CreateWebhookBody,
+  DeliveryParams,
   DeliverySchema,
+  RotatedSecretSchema,
+  UpdateWebhookBody,
   WebhookEndpointSchema,
   WebhookParams,
 } from './schemas.js';
@@ -71,6 +74,98 @@ export function registerWebhookRoutes(app: App, deps: { webhooks: WebhookService
       },
     },
     async (request) => webhooks.get(request.business.id, request.params.webhookId),
+  );
+
+  app.patch(
+    '/api/v1/businesses/:businessId/webhooks/:webhookId',
+    {
+      config: { access: 'business', resource: 'webhooks' },
+      schema: {
+        tags,
+        summary: 'Change an endpoint: URL, events, or enabled (a disabled one receives nothing)',
+        params: WebhookParams,
+        body: UpdateWebhookBody,
+        response: { 200: WebhookEndpointSchema },
+      },
+    },
+    async (request) =>
+      webhooks.update(
+        request.business,
+        request.params.webhookId,
+        request.body,
+        actorOf(request.principal),
+      ),
+  );
+
+  app.post(
+    '/api/v1/businesses/:businessId/webhooks/:webhookId/rotate-secret',
+    {
+      config: { access: 'business', resource: 'webhooks' },
+      schema: {
+        tags,
+        summary: 'Rotate the signing secret (the new one is shown once)',
+        description:
+          'For 24 hours the previous secret keeps signing alongside the new one: `webhook-signature` carries both `v1,` signatures, so a receiver verifying with either accepts every delivery while it switches.',
+        params: WebhookParams,
+        response: {
+          200: RotatedSecretSchema,
+          409: problemResponse('Another rotation of this endpoint happened at the same time.'),
+        },
+      },
+    },
+    async (request, reply) => {
+      const rotated = await webhooks.rotateSecret(
+        request.business,
+        request.params.webhookId,
+        actorOf(request.principal),
+      );
+      reply.header('cache-control', 'no-store');
+      return rotated;
+    },
+  );
+
+  app.post(
+    '/api/v1/businesses/:businessId/webhooks/:webhookId/test',
+    {
+      config: { access: 'business', resource: 'webhooks' },
+      schema: {
+        tags,
+        summary: 'Send a `webhook.test` event to this endpoint only',
+        params: WebhookParams,
+        response: {
+          202: DeliverySchema,
+          409: problemResponse('The endpoint is disabled.'),
+        },
+      },
+    },
+    async (request, reply) =>
+      reply.code(202).send(await webhooks.sendTest(request.business, request.params.webhookId)),
+  );
+
+  app.post(
+    '/api/v1/businesses/:businessId/webhooks/:webhookId/deliveries/:deliveryId/retry',
+    {
+      config: { access: 'business', resource: 'webhooks' },
+      schema: {
+        tags,
+        summary: 'Attempt a delivered or failed delivery once more',
+        params: DeliveryParams,
+        response: {
+          202: DeliverySchema,
+          409: problemResponse('The delivery is already pending, or the endpoint is disabled.'),
+        },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .code(202)
+        .send(
+          await webhooks.retry(
+            request.business.id,
+            request.params.webhookId,
+            request.params.deliveryId,
+          ),
+        ),
   );
 
   app.delete(

@@ -11,6 +11,13 @@ export const WebhookEndpointSchema = Type.Object(
     url: Type.String(),
     events: Type.Array(EventTypeSchema),
     description: Type.Union([Type.String(), Type.Null()]),
+    enabled: Type.Boolean({
+      description: 'A disabled endpoint receives nothing; its pending deliveries wait.',
+    }),
+    previousSecretExpiresAt: {
+      ...NullableTimestamp,
+      description: 'After a rotation: until then the previous secret signs too.',
+    },
     createdAt: Timestamp,
   },
   { title: 'WebhookEndpoint' },
@@ -49,8 +56,37 @@ export const CreateWebhookBody = Type.Object(
   { additionalProperties: false },
 );
 
+export const UpdateWebhookBody = Type.Object(
+  {
+    url: Type.Optional(CreateWebhookBody.properties.url),
+    events: Type.Optional(
+      Type.Array(EventTypeSchema, {
+        minItems: 1,
+        maxItems: EVENT_TYPES.length,
+        uniqueItems: true,
+      }),
+    ),
+    enabled: Type.Optional(Type.Boolean()),
+    description: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type UpdateWebhookRequest = Static<typeof UpdateWebhookBody>;
+
+export const RotatedSecretSchema = Type.Object(
+  {
+    ...WebhookEndpointSchema.properties,
+    secret: CreatedWebhookEndpointSchema.properties.secret,
+  },
+  { title: 'RotatedWebhookSecret' },
+);
+
 export const DeliverySchema = Type.Object(
   {
+    id: Type.String({
+      description:
+        'The delivery in its endpoint’s path (`…/deliveries/:deliveryId/retry`): its event’s id.',
+    }),
     eventId: idOf('evt', 'Also the `webhook-id` header of every attempt.'),
     eventType: Type.String(),
     status: stringEnum(['pending', 'delivered', 'failed'] as const, {
@@ -68,3 +104,8 @@ export const DeliverySchema = Type.Object(
 export type Delivery = Static<typeof DeliverySchema>;
 
 export const WebhookParams = businessChildParams('webhookId');
+
+export const DeliveryParams = Type.Object({
+  ...WebhookParams.properties,
+  ...businessChildParams('deliveryId').properties,
+});

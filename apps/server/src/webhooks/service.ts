@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { recordAudit } from '../audit/repo.js';
 import type { BusinessRow } from '../businesses/repo.js';
@@ -8,11 +7,11 @@ import { ApiError } from '../http/errors.js';
 import { type CursorCodec, type Page, toPage } from '../http/pagination.js';
 import { paginate } from '../http/route-kit.js';
 import { isId, newId } from '../ids.js';
+import { endpointActions } from './actions.js';
 import { webhookUrlProblem } from './address-guard.js';
 import { EVENT_TYPES, type EventType } from './outbox.js';
 import {
   countEndpoints,
-  type DeliveryListRow,
   deleteEndpoint,
   type EndpointRow,
   findEndpoint,
@@ -21,30 +20,7 @@ import {
   listEndpoints,
 } from './repo.js';
 import type { Delivery, WebhookEndpoint } from './schemas.js';
-
-function toEndpointView(row: EndpointRow): WebhookEndpoint {
-  return {
-    id: row.id,
-    url: row.url,
-    events: JSON.parse(row.events) as EventType[],
-    description: row.description,
-    createdAt: row.created_at,
-  };
-}
-
-function toDeliveryView(row: DeliveryListRow): Delivery {
-  return {
-    eventId: row.event_id,
-    eventType: row.type,
-    status: row.status,
-    attempts: row.attempts,
-    lastStatusCode: row.last_status_code,
-    lastError: row.last_error,
-    nextAttemptAt: row.next_attempt_at,
-    deliveredAt: row.delivered_at,
-    createdAt: row.created_at,
-  };
-}
+import { newSecret, toDeliveryView, toEndpointView } from './views.js';
 
 export const MAX_ENDPOINTS_PER_BUSINESS = 20;
 
@@ -56,8 +32,12 @@ export function webhookService(deps: {
   secrets: SecretBox;
   /** Production: refuse URLs that reach private or loopback addresses. */
   blockPrivate: boolean;
+  now?: () => number;
+  /** Tells the deliverer a delivery is due now. */
+  wake?: () => void;
 }) {
   const { db, cursors, secrets } = deps;
+  const now = deps.now ?? Date.now;
 
   async function find(businessId: string, id: string): Promise<EndpointRow> {
     const row = isId('whk', id) ? await findEndpoint(db, businessId, id) : undefined;
@@ -81,7 +61,7 @@ export function webhookService(deps: {
         );
       }
       const id = newId('whk');
-      const secret = `whsec_${randomBytes(32).toString('base64')}`;
+      const secret = newSecret();
       const row: EndpointRow = {
         id,
         business_id: business.id,
@@ -90,6 +70,9 @@ export function webhookService(deps: {
         secret: secrets.seal(secret, id),
         description: input.description?.trim() || null,
         created_at: new Date().toISOString(),
+        enabled: 1,
+        previous_secret: null,
+        previous_secret_expires_at: null,
       };
       await db.transaction().execute(async (trx) => {
         await insertEndpoint(trx, row);
@@ -133,6 +116,15 @@ export function webhookService(deps: {
         });
       });
     },
+
+    ...endpointActions({
+      db,
+      secrets,
+      find,
+      now,
+      wake: deps.wake ?? (() => {}),
+      blockPrivate: deps.blockPrivate,
+    }),
 
     async deliveries(
       businessId: string,

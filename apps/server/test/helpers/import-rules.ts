@@ -19,6 +19,7 @@ export const LAYERS: { name: string; members: string[] }[] = [
       'calls/',
       'conversations/',
       'dashboard/',
+      'events/',
       'keys/',
       'sessions/',
       'system/',

@@ -15,6 +15,13 @@ import {
   validateAgentForm,
 } from './agentForm';
 import { GreetingPreview } from './GreetingPreview';
+import {
+  MetadataEditor,
+  type MetadataRows,
+  metadataOf,
+  metadataRows,
+  sameMetadata,
+} from './MetadataEditor';
 
 /**
  * Creates an agent, or edits one (`agent` given; only changed fields are sent). The greeting's
@@ -34,15 +41,28 @@ export function AgentDialog({
 }) {
   const [form, setForm] = useState<AgentForm>(() => initialAgentForm(agent, defaultLanguage));
   const [samples, setSamples] = useState<Record<string, string>>({});
+  const [metadata, setMetadata] = useState<MetadataRows>(() => metadataRows(agent?.metadata));
+  const [metadataError, setMetadataError] = useState<string | undefined>();
   const nameRef = useRef<HTMLInputElement>(null);
   const voicesId = useId();
   const variables = useMemo(() => variablesIn(form.greeting), [form.greeting]);
 
   const submit = useSubmit<AgentField>({
     fields: AGENT_FIELDS,
-    validate: () => validateAgentForm(form),
+    validate: () => {
+      const errors = validateAgentForm(form);
+      const checked = metadataOf(metadata);
+      setMetadataError(typeof checked === 'string' ? checked : undefined);
+      if (typeof checked === 'string') errors.form = 'Fix the metadata below.';
+      return errors;
+    },
     action: async () => {
       const body = toAgentBody(form, agent);
+      const object = metadataOf(metadata);
+      // A new agent sends metadata only when given; an edit only when it changed.
+      if (typeof object !== 'string' && !sameMetadata(object, agent?.metadata ?? {})) {
+        body.metadata = object;
+      }
       if (agent && Object.keys(body).length === 0) return onCancel();
       await onSave(body);
     },
@@ -124,6 +144,14 @@ export function AgentDialog({
         placeholder="Confirm the appointment time. Be brief and friendly."
         rows={5}
         maxLength={20_000}
+      />
+      <MetadataEditor
+        rows={metadata}
+        onChange={(rows) => {
+          setMetadata(rows);
+          setMetadataError(undefined);
+        }}
+        error={metadataError}
       />
     </Dialog>
   );

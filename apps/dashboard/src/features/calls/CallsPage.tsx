@@ -5,6 +5,7 @@ import { CALL_STATUSES } from '../../api/constants';
 import { voiceApi } from '../../api/voice';
 import { usePageTitle } from '../../brand/brand';
 import { PageHeader } from '../../layout/PageHeader';
+import { dayStart } from '../../lib/day';
 import { useBusinessData } from '../../state/business';
 import { Button, ButtonLink } from '../../ui/Button';
 import { Callout } from '../../ui/Callout';
@@ -24,9 +25,15 @@ export function CallsPage() {
   const status = (params.get('status') ?? undefined) as CallStatus | undefined;
   const agentId = params.get('agent') ?? undefined;
   const testing = params.get('test') === '1';
-  const calls = useCallsList(business.id, { status, agentId });
+  const from = params.get('from') ?? '';
+  const to = params.get('to') ?? '';
+  const createdAfter = dayStart(from);
+  const createdBefore = dayStart(to, 1);
+  const calls = useCallsList(business.id, { status, agentId, createdAfter, createdBefore });
   const statusId = useId();
   const agentFilterId = useId();
+  const fromId = useId();
+  const toId = useId();
 
   useEffect(() => agents.ensure(), [agents.ensure]);
 
@@ -44,7 +51,8 @@ export function CallsPage() {
 
   async function place(body: CallCreate, key: string) {
     const call = await voiceApi.createCall(business.id, body, key);
-    if ((!status || status === call.status) && (!agentId || agentId === call.agentId)) {
+    const inRange = !createdBefore || call.createdAt < createdBefore;
+    if ((!status || status === call.status) && (!agentId || agentId === call.agentId) && inRange) {
       calls.add(call);
     }
     setParam('test', null);
@@ -52,7 +60,7 @@ export function CallsPage() {
     return call;
   }
 
-  const filtered = Boolean(status || agentId);
+  const filtered = Boolean(status || agentId || from || to);
   const noAgents = agents.status === 'ready' && agents.items.length === 0;
   const testButton = (
     <Button
@@ -117,6 +125,26 @@ export function CallsPage() {
                 </option>
               ))}
             </select>
+          </div>
+          <div className="date-range">
+            <label htmlFor={fromId}>From</label>
+            <input
+              id={fromId}
+              type="date"
+              className="input"
+              value={from}
+              max={to || undefined}
+              onChange={(e) => setParam('from', e.target.value)}
+            />
+            <label htmlFor={toId}>to</label>
+            <input
+              id={toId}
+              type="date"
+              className="input"
+              value={to}
+              min={from || undefined}
+              onChange={(e) => setParam('to', e.target.value)}
+            />
           </div>
         </div>
         {calls.status === 'error' ? (

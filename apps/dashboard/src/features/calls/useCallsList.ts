@@ -28,12 +28,17 @@ export function useCallsList(businessId: string, filters: CallListParams, limit?
     error: null,
     loadingMore: false,
   });
-  const { status, agentId } = filters;
+  const { status, agentId, createdAfter, createdBefore } = filters;
 
   const load = useCallback(async () => {
     setState((s) => ({ ...s, status: 'loading', error: null }));
     try {
-      const page = await voiceApi.calls(businessId, { status, agentId }, null, limit);
+      const page = await voiceApi.calls(
+        businessId,
+        { status, agentId, createdAfter, createdBefore },
+        null,
+        limit,
+      );
       setState({
         status: 'ready',
         items: page.data,
@@ -44,16 +49,21 @@ export function useCallsList(businessId: string, filters: CallListParams, limit?
     } catch (error) {
       setState((s) => ({ ...s, status: 'error', error: asProblem(error) }));
     }
-  }, [businessId, status, agentId, limit]);
+  }, [businessId, status, agentId, createdAfter, createdBefore, limit]);
 
   useEffect(() => {
     void load();
   }, [load]);
 
   const refresh = useCallback(async () => {
-    const page = await voiceApi.calls(businessId, { status, agentId }, null, limit);
+    const page = await voiceApi.calls(
+      businessId,
+      { status, agentId, createdAfter, createdBefore },
+      null,
+      limit,
+    );
     setState((s) => ({ ...s, items: merge(s.items, page.data) }));
-  }, [businessId, status, agentId, limit]);
+  }, [businessId, status, agentId, createdAfter, createdBefore, limit]);
 
   usePoll(refresh, { enabled: state.items.some((c) => isLive(c.status)), intervalMs: POLL_MS });
 
@@ -61,7 +71,12 @@ export function useCallsList(businessId: string, filters: CallListParams, limit?
     if (!state.nextCursor || state.loadingMore) return;
     setState((s) => ({ ...s, loadingMore: true, error: null }));
     try {
-      const page = await voiceApi.calls(businessId, { status, agentId }, state.nextCursor, limit);
+      const page = await voiceApi.calls(
+        businessId,
+        { status, agentId, createdAfter, createdBefore },
+        state.nextCursor,
+        limit,
+      );
       setState((s) => ({
         ...s,
         items: [...s.items, ...page.data.filter((c) => !s.items.some((o) => o.id === c.id))],
@@ -71,7 +86,16 @@ export function useCallsList(businessId: string, filters: CallListParams, limit?
     } catch (error) {
       setState((s) => ({ ...s, loadingMore: false, error: asProblem(error) }));
     }
-  }, [businessId, status, agentId, limit, state.nextCursor, state.loadingMore]);
+  }, [
+    businessId,
+    status,
+    agentId,
+    createdAfter,
+    createdBefore,
+    limit,
+    state.nextCursor,
+    state.loadingMore,
+  ]);
 
   /** A call just placed goes on top without a request. */
   const add = useCallback((call: Call) => {

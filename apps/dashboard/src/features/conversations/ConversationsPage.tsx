@@ -5,6 +5,7 @@ import { CALL_STATUSES } from '../../api/constants';
 import { voiceApi } from '../../api/voice';
 import { usePageTitle } from '../../brand/brand';
 import { PageHeader } from '../../layout/PageHeader';
+import { dayStart } from '../../lib/day';
 import { formatDateTime } from '../../lib/format';
 import { agentName, useBusinessData } from '../../state/business';
 import { useCursorList } from '../../state/cursorList';
@@ -13,13 +14,6 @@ import { EmptyState } from '../../ui/EmptyState';
 import { LoadError } from '../../ui/LoadError';
 import { type Column, Table } from '../../ui/Table';
 import { CallStatusBadge, formatDuration, reasonText, statusLabel } from '../calls/callStatus';
-
-/** A `YYYY-MM-DD` day of the person's calendar, as the instant it starts (or the next one starts). */
-function dayStart(day: string, plusDays = 0): string | undefined {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return undefined;
-  const [y, m, d] = day.split('-').map(Number);
-  return new Date(y ?? 0, (m ?? 1) - 1, (d ?? 1) + plusDays).toISOString();
-}
 
 const keyOf = (c: ConversationSummary) => c.id;
 

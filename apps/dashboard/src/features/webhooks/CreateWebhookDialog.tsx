@@ -1,4 +1,8 @@
-import type { WebhookEndpointCreate, WebhookEventType } from '@iqra/sdk';
+import type { WebhookEndpoint, WebhookEndpointCreate } from '@iqra/sdk';
+
+/** The events an endpoint may subscribe to (`webhook.test` is sent on request, not subscribed). */
+type SubscribableEvent = NonNullable<WebhookEndpointCreate['events']>[number];
+
 import { useRef, useState } from 'react';
 import { WEBHOOK_EVENTS } from '../../api/constants';
 import { Dialog } from '../../ui/Dialog';
@@ -8,17 +12,22 @@ import { useSubmit } from '../../ui/useSubmit';
 
 type WebhookField = 'url' | 'events' | 'description';
 
-/** A URL and the events it receives (all of them unless narrowed). */
+/** A URL and the events it receives (all of them unless narrowed); with `endpoint`, an edit. */
 export function CreateWebhookDialog({
+  endpoint,
   onCreate,
   onCancel,
 }: {
+  endpoint?: WebhookEndpoint;
   onCreate: (body: WebhookEndpointCreate) => Promise<void>;
   onCancel: () => void;
 }) {
-  const [url, setUrl] = useState('');
-  const [description, setDescription] = useState('');
-  const [events, setEvents] = useState<WebhookEventType[]>([...WEBHOOK_EVENTS]);
+  const [url, setUrl] = useState(endpoint?.url ?? '');
+  const [description, setDescription] = useState(endpoint?.description ?? '');
+  const [events, setEvents] = useState<SubscribableEvent[]>(
+    endpoint?.events ?? [...WEBHOOK_EVENTS],
+  );
+  const editing = endpoint !== undefined;
   const urlRef = useRef<HTMLInputElement>(null);
 
   const submit = useSubmit<WebhookField>({
@@ -34,27 +43,31 @@ export function CreateWebhookDialog({
     action: () =>
       onCreate({
         url: url.trim(),
-        ...(events.length < WEBHOOK_EVENTS.length ? { events } : {}),
-        ...(description.trim() ? { description: description.trim() } : {}),
+        ...(editing || events.length < WEBHOOK_EVENTS.length ? { events } : {}),
+        ...(editing || description.trim() ? { description: description.trim() } : {}),
       }),
     leavesOnSuccess: true,
   });
 
-  function toggle(event: WebhookEventType, on: boolean) {
+  function toggle(event: SubscribableEvent, on: boolean) {
     setEvents((current) => WEBHOOK_EVENTS.filter((e) => (e === event ? on : current.includes(e))));
     submit.clear(['events']);
   }
 
   return (
     <Dialog
-      title="Add endpoint"
+      title={editing ? 'Edit endpoint' : 'Add endpoint'}
       description="Iqra POSTs signed events (Standard Webhooks) to this URL and retries failures."
       onClose={onCancel}
       onSubmit={submit.onSubmit}
       busy={submit.busy}
       initialFocus={urlRef}
       footer={
-        <DialogFormActions busy={submit.busy} submitLabel="Add endpoint" onCancel={onCancel} />
+        <DialogFormActions
+          busy={submit.busy}
+          submitLabel={editing ? 'Save endpoint' : 'Add endpoint'}
+          onCancel={onCancel}
+        />
       }
     >
       <FormError message={submit.errors.form} />

@@ -1,6 +1,7 @@
 import type { WebhookDelivery as ServedDelivery } from '@iqra/sdk';
-import { useCallback, useEffect } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useParams } from 'react-router';
+import { messageOf } from '../../api/client';
 import { voiceApi } from '../../api/voice';
 import { usePageTitle } from '../../brand/brand';
 import { PageHeader } from '../../layout/PageHeader';
@@ -13,6 +14,7 @@ import { Button, ButtonLink } from '../../ui/Button';
 import { EmptyState } from '../../ui/EmptyState';
 import { LoadError } from '../../ui/LoadError';
 import { type Column, Table } from '../../ui/Table';
+import { useToast } from '../../ui/Toast';
 
 /** `payload` is not served yet: the page shows it once the API returns it. */
 type WebhookDelivery = ServedDelivery & { payload?: unknown };
@@ -23,7 +25,7 @@ const TONE: Record<WebhookDelivery['status'], Tone> = {
   failed: 'danger',
 };
 
-const keyOf = (d: WebhookDelivery) => d.eventId;
+const keyOf = (d: WebhookDelivery) => d.id;
 
 /** One endpoint's delivery log, like Stripe's: what was sent, how it went, what comes next. */
 export function DeliveriesPage() {
@@ -36,6 +38,39 @@ export function DeliveriesPage() {
     [business.id, webhookId],
   );
   const list = useCursorList(fetchPage, keyOf);
+  const notify = useToast();
+  /** Deliveries (or `test`) with a request on its way. */
+  const [busy, setBusy] = useState<ReadonlySet<string>>(new Set());
+
+  async function act(key: string, action: () => Promise<unknown>, done: string) {
+    setBusy((b) => new Set(b).add(key));
+    try {
+      await action();
+      notify(done);
+      await list.refresh().catch(() => {});
+    } catch (error) {
+      notify(messageOf(error), 'danger');
+    } finally {
+      setBusy((b) => {
+        const next = new Set(b);
+        next.delete(key);
+        return next;
+      });
+    }
+  }
+
+  const retry = (d: WebhookDelivery) =>
+    act(
+      d.id,
+      () => voiceApi.retryDelivery(business.id, webhookId, d.id),
+      `${d.eventType} queued for another attempt.`,
+    );
+  const sendTest = () =>
+    act(
+      'test',
+      () => voiceApi.testWebhook(business.id, webhookId),
+      'Test event sent: it appears below within seconds.',
+    );
 
   useEffect(() => webhooks.ensure(), [webhooks.ensure]);
   // While something is on its way (or nothing came yet), look again now and then.
@@ -90,6 +125,25 @@ export function DeliveriesPage() {
         </span>
       ),
     },
+    {
+      key: 'actions',
+      header: <span className="visually-hidden">Actions</span>,
+      label: '',
+      className: 'col-actions',
+      cell: (d) =>
+        d.status === 'pending' ? null : (
+          <Button
+            size="sm"
+            icon="refresh"
+            loading={busy.has(d.id)}
+            disabled={endpoint?.enabled === false}
+            onClick={() => void retry(d)}
+            aria-label={`Retry ${d.eventType} ${d.id}`}
+          >
+            Retry
+          </Button>
+        ),
+    },
   ];
 
   return (
@@ -107,9 +161,19 @@ export function DeliveriesPage() {
           )
         }
         actions={
-          <Button icon="refresh" onClick={() => void list.refresh().catch(() => list.reload())}>
-            Refresh
-          </Button>
+          <>
+            <Button
+              icon="webhook"
+              loading={busy.has('test')}
+              disabled={endpoint?.enabled === false}
+              onClick={() => void sendTest()}
+            >
+              Send test event
+            </Button>
+            <Button icon="refresh" onClick={() => void list.refresh().catch(() => list.reload())}>
+              Refresh
+            </Button>
+          </>
         }
       />
       <div className="card card-flush">
