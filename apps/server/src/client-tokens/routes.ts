@@ -21,6 +21,7 @@ export function registerClientTokenRoutes(
       config: { access: 'anyCredential' },
       schema: {
         tags,
+        operationId: 'createClientToken',
         summary: 'Mint a short-lived client token for one browser and one business',
         description:
           'With an API key only. The token is stateless and signed; it reaches the agents, calls and conversations of its business with at most the given permissions, and dies with its key (revoked, expired, rolled past its overlap, or `revoke-client-tokens`).',

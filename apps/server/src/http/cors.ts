@@ -27,7 +27,9 @@ export function isCrossOrigin(request: FastifyRequest, publicOrigin?: string): b
   if (origin === undefined) return false;
   if (origin === publicOrigin) return false;
   try {
-    return new URL(origin).host !== request.host;
+    const page = new URL(origin);
+    // Normalised the same way, so `Host: example.com:443` matches `https://example.com`.
+    return page.host !== new URL(`${page.protocol}//${request.host}`).host;
   } catch {
     // `Origin: null` (sandboxed frames, file://) or garbage: not ours.
     return true;

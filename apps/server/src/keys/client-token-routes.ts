@@ -13,6 +13,7 @@ export function registerKeyClientTokenRoutes(
       config: { access: 'userManagement' },
       schema: {
         tags: ['API keys'],
+        operationId: 'revokeApiKeyClientTokens',
         summary: 'Refuse every client token this key has minted so far',
         description:
           'Tokens minted after this call work as usual; the key itself is unchanged. An API key may do this only for keys it could itself create (others answer 404).',
