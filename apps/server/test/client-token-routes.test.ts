@@ -32,9 +32,9 @@ const STATES: State[] = [
 ];
 const TOKEN_RESOURCES = ['agents', 'calls', 'conversations'];
 /** The most a token may hold. */
-const FULL = { agents: 'read', calls: 'write', conversations: 'read' };
+const FULL = { agents: 'read', calls: 'write', conversations: 'read' } as const;
 /** What the `permissionMissing` token holds. */
-const NARROW = { conversations: 'read' };
+const NARROW = { conversations: 'read' } as const;
 
 let t: TestApp;
 let owner: Session;

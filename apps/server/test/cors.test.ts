@@ -100,7 +100,7 @@ describe('CORS_ORIGINS', () => {
 
 describe('a session cookie across origins', () => {
   it('is never honoured cross-origin, even from a listed origin; same-origin still works', async () => {
-    for (const headers of [
+    for (const headers of <Record<string, string>[]>[
       { origin: APP },
       { origin: 'https://evil.example' },
       { origin: 'null' },
