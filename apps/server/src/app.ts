@@ -9,16 +9,19 @@ import { registerGuard } from './auth/guard.js';
 import { registerBillingRoutes } from './billing/routes.js';
 import { registerBusinessRoutes } from './businesses/routes.js';
 import { registerCallRoutes } from './calls/routes.js';
+import { registerClientTokenRoutes } from './client-tokens/routes.js';
 import { type BackgroundOptions, buildServices, type Services } from './compose.js';
 import { type Config, fastifyTrustProxy } from './config.js';
 import { registerConversationRoutes } from './conversations/routes.js';
 import { MAX_PARAM_LENGTH, registerDashboard } from './dashboard/static.js';
 import { ping, type Store } from './db/connect.js';
 import { registerEventRoutes } from './events/routes.js';
+import { registerCors } from './http/cors.js';
 import { registerOpenApi } from './http/openapi.js';
 import { clientError, frameworkError, registerProblemHandler } from './http/problem-handler.js';
 import type { App } from './http/types.js';
 import { registerValidation } from './http/validation.js';
+import { registerKeyClientTokenRoutes } from './keys/client-token-routes.js';
 import { registerKeyRoutes } from './keys/routes.js';
 import { registerSessionRoutes } from './sessions/routes.js';
 import { registerSystemRoutes } from './system/routes.js';
@@ -44,6 +47,10 @@ const FEATURES: ((app: App, s: Services) => void)[] = [
   (app, s) => registerUserRoutes(app, { users: s.users }),
   (app, s) => registerWhitelabelRoutes(app, { whitelabel: s.whitelabel }),
   (app, s) => registerKeyRoutes(app, { keys: s.keys }),
+  (app, s) => {
+    registerClientTokenRoutes(app, { clientTokens: s.clientTokens });
+    registerKeyClientTokenRoutes(app, { clientTokens: s.clientTokens });
+  },
   (app, s) => registerBusinessRoutes(app, { businesses: s.businesses }),
   (app, s) => registerAgentRoutes(app, { agents: s.agents }),
   (app, s) => registerCallRoutes(app, { calls: s.calls, twilioStatus: s.twilioStatus }),
@@ -67,7 +74,7 @@ export interface AppDeps {
   background?: Partial<BackgroundOptions>;
 }
 
-const KEY_IN_TEXT = /iqra_sk_[0-9A-Za-z]*/g;
+const KEY_IN_TEXT = /iqra_(sk|ct)_[0-9A-Za-z._-]*/g;
 
 /** Builds the whole server without listening: `main` listens, tests use `inject`. */
 export async function buildApp(deps: AppDeps): Promise<App> {
@@ -85,7 +92,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
         // A key pasted into a query string must not reach the logs either.
         req: (req: { method: string; url: string; ip?: string }) => ({
           method: req.method,
-          url: req.url.replace(KEY_IN_TEXT, 'iqra_sk_[redacted]'),
+          url: req.url.replace(KEY_IN_TEXT, 'iqra_$1_[redacted]'),
           remoteAddress: req.ip,
         }),
       },
@@ -118,6 +125,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     onError: (error, context) => app.log.error({ err: error, context }, 'background task failed'),
   });
 
+  // Before the guard, so its refusals carry the CORS headers a browser needs to read them.
+  registerCors(app, config.corsOrigins);
   registerGuard(app, {
     keys: services.keyVerifier,
     businesses: services.businessDirectory,
@@ -128,6 +137,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     lastUsed: services.lastUsed,
     usage: services.keyUsage,
     defaultRateLimit: config.rateLimitPerMinute,
+    clientTokens: services.clientTokenCodec,
+    clientTokenFailures: services.throttles.clientTokenFailures,
+    publicOrigin: new URL(config.publicUrl).origin,
   });
   await registerOpenApi(app, { publicUrl: config.publicUrl, webhooks: webhookDocs() });
   for (const register of FEATURES) register(app, services);

@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import { findAgent } from './agents/repo.js';
 import { agentService } from './agents/service.js';
 import { BusinessDirectory } from './auth/business-directory.js';
+import { ClientTokenCodec } from './auth/client-token.js';
 import { keyHasher } from './auth/key-format.js';
 import { KeyUsageCounter } from './auth/key-usage.js';
 import { KeyVerifier } from './auth/key-verifier.js';
@@ -26,13 +27,19 @@ import { callLifecycle } from './calls/lifecycle.js';
 import { findCallById } from './calls/repo.js';
 import { callService } from './calls/service.js';
 import { twilioStatusService } from './calls/twilio-status.js';
+import { clientTokenService } from './client-tokens/service.js';
 import type { Config } from './config.js';
 import { conversationService } from './conversations/service.js';
 import { SecretBox } from './crypto/secret-box.js';
 import type { Store } from './db/connect.js';
 import { eventService } from './events/service.js';
 import { CursorCodec } from './http/pagination.js';
-import { addKeyUsage, findKeyForVerification, recordLastUsed } from './keys/repo.js';
+import {
+  addKeyUsage,
+  findKeyForVerification,
+  findKeyForVerificationById,
+  recordLastUsed,
+} from './keys/repo.js';
 import { keyService } from './keys/service.js';
 import { sessionService } from './sessions/service.js';
 import { simulatorProvider } from './telephony/simulator.js';
@@ -109,7 +116,12 @@ export function buildServices(config: Config, store: Store, options: ComposeOpti
   });
   const publish = invalidations.publish.bind(invalidations);
   const hash = keyHasher(config.pepper);
-  const keyVerifier = new KeyVerifier({ hash, findByHash: (h) => findKeyForVerification(db, h) });
+  const keyVerifier = new KeyVerifier({
+    hash,
+    findByHash: (h) => findKeyForVerification(db, h),
+    findById: (id) => findKeyForVerificationById(db, id),
+  });
+  const clientTokenCodec = new ClientTokenCodec(config.pepper);
   const businessDirectory = new BusinessDirectory((id) => findBusinessById(db, id));
   invalidations.subscribe((i) => keyVerifier.invalidate(i));
   invalidations.subscribe((i) => businessDirectory.invalidate(i));
@@ -128,12 +140,22 @@ export function buildServices(config: Config, store: Store, options: ComposeOpti
   const cursors = new CursorCodec(config.sessionSecret);
   const throttles = {
     authFailures: throttle('authfail', config.authFailuresPerMinute, 60),
+    clientTokenFailures: throttle('ctfail', config.authFailuresPerMinute, 60),
     loginByEmail: throttle('login:email', config.loginFailuresPerEmail, 900),
     loginByIp: throttle('login:ip', config.loginFailuresPerIp, 900),
     signupByIp: throttle('signup:ip', 30, 600),
     signupByEmail: throttle('signup:email', 5, 3600),
   };
   const users = userService({ db, publish });
+  const keys = keyService({
+    db,
+    hash,
+    cursors,
+    lastUsed,
+    usage: keyUsage,
+    publish,
+    defaultRateLimit: config.rateLimitPerMinute,
+  });
 
   // Calls: the carriers, the lifecycle they report to, and the two background workers.
   const webhookSecrets = new SecretBox(config.pepper, 'iqra:webhook-secrets');
@@ -200,14 +222,14 @@ export function buildServices(config: Config, store: Store, options: ComposeOpti
     // features
     users,
     sessions: sessionService({ db, users, sessionTokens, throttles }),
-    keys: keyService({
+    keys,
+    clientTokenCodec,
+    clientTokens: clientTokenService({
       db,
-      hash,
-      cursors,
-      lastUsed,
-      usage: keyUsage,
+      codec: clientTokenCodec,
+      businesses: businessDirectory,
+      keys,
       publish,
-      defaultRateLimit: config.rateLimitPerMinute,
     }),
     businesses: businessService({ db, cursors, publish }),
     whitelabel: whitelabelService({ db }),

@@ -48,6 +48,8 @@ export interface Config {
   readonly publicUrl: string;
   /** Where the Twilio client sends requests; unset means Twilio itself. */
   readonly twilioApiBaseUrl: string | undefined;
+  /** Exact origins whose pages may call `/api/v1` with a client token (CORS, never cookies). */
+  readonly corsOrigins: readonly string[];
 }
 
 export type TrustProxy = false | number | string[];
@@ -156,6 +158,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     webhookMaxAttempts: parseInteger('WEBHOOK_MAX_ATTEMPTS', env.WEBHOOK_MAX_ATTEMPTS, 8, 1, 50),
     publicUrl: parseBaseUrl('PUBLIC_URL', env.PUBLIC_URL) ?? `http://localhost:${port}`,
     twilioApiBaseUrl: parseBaseUrl('TWILIO_API_BASE_URL', env.TWILIO_API_BASE_URL),
+    corsOrigins: parseCorsOrigins(env.CORS_ORIGINS),
   });
 }
 
@@ -278,6 +281,35 @@ export function parseTrustProxy(value: string | undefined): TrustProxy {
     }
   }
   return entries;
+}
+
+/**
+ * `CORS_ORIGINS`: comma-separated exact origins (`https://app.example.com`). `*` and `null` are
+ * refused: either would let any page (or any sandboxed frame) read answers meant for one app.
+ */
+export function parseCorsOrigins(value: string | undefined): readonly string[] {
+  const text = (value ?? '').trim();
+  if (text === '') return Object.freeze([]);
+  const origins = text.split(',').map((entry) => entry.trim());
+  for (const origin of origins) {
+    if (origin === '*' || origin.toLowerCase() === 'null') {
+      throw new ConfigError(
+        `CORS_ORIGINS lists exact origins; "${origin}" would let any page read the API's answers.`,
+      );
+    }
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || parsed.origin !== origin) {
+      throw new ConfigError(
+        `CORS_ORIGINS: "${origin}" is not an exact origin such as https://app.example.com (scheme, host and port only, no path or trailing slash).`,
+      );
+    }
+  }
+  return Object.freeze([...new Set(origins)]);
 }
 
 interface DevelopmentSecrets {

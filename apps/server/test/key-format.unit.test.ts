@@ -39,7 +39,11 @@ describe('API key format', () => {
 
   it('rejects a typo without reading the database', async () => {
     const findByHash = vi.fn(async () => undefined);
-    const verifier = new KeyVerifier({ hash: keyHasher('p'.repeat(32)), findByHash });
+    const verifier = new KeyVerifier({
+      hash: keyHasher('p'.repeat(32)),
+      findByHash,
+      findById: async () => undefined,
+    });
     const key = generateKey();
     const typo = key.slice(0, 20) + (key[20] === 'a' ? 'b' : 'a') + key.slice(21);
     expect(await verifier.verify(typo)).toEqual({ ok: false, reason: 'malformed' });

@@ -78,6 +78,8 @@ interface RouteExpectation {
   body?: (target: Target, params: Record<string, string>) => unknown;
   /** What a restricted user-management key gets instead of `ok` (API.md §5 containment). */
   restrictedKey?: number;
+  /** What a session gets instead of `ok` (a route for API keys only). */
+  session?: number;
 }
 
 const freshKeyOfOwner = async (world: World, t: TestApp) => ({
@@ -191,6 +193,19 @@ const EXPECTATIONS: Record<string, RouteExpectation> = {
     ok: 200,
     params: freshKeyOfOwner,
     restrictedKey: 404,
+  },
+  'POST /api/v1/user/api-keys/:keyId/revoke-client-tokens': {
+    access: 'userManagement',
+    ok: 200,
+    params: freshKeyOfOwner,
+    restrictedKey: 404,
+  },
+  // Any key mints for a business in its scope; a session cannot (403 api_key_required).
+  'POST /api/v1/client-tokens': {
+    access: 'anyCredential',
+    ok: 201,
+    body: (t) => ({ businessId: t.homeBusinessId, permissions: { conversations: 'read' } }),
+    session: 403,
   },
   'GET /api/v1/user/key-policy': { access: 'userManagement', ok: 200 },
   'PUT /api/v1/user/key-policy': {
@@ -343,7 +358,7 @@ function expectedStatus(kind: CredentialKind, route: string, e: RouteExpectation
   if (DETAIL_401[kind]) return 401;
   const method = route.split(' ')[0];
   if (kind === 'sessionWithoutCsrf') return method === 'GET' ? e.ok : 403;
-  if (kind === 'session') return e.ok;
+  if (kind === 'session') return e.session ?? e.ok;
   const traits = KEY_TRAITS[kind];
   if (!traits) throw new Error(`no traits for ${kind}`);
   switch (e.access) {
@@ -528,13 +543,16 @@ describe('permission suite', () => {
                 traits.userManagement;
               const detail = accountWide
                 ? expect.stringContaining('unrestricted')
-                : expectation.access === 'session'
-                  ? 'This endpoint is only for dashboard sessions.'
-                  : expectation.access === 'userManagement' || expectation.access === 'accountWide'
-                    ? 'This API key does not have user management access.'
-                    : expectation.access === 'unrestrictedScope'
-                      ? expect.stringContaining('unrestricted')
-                      : 'This API key does not have access to this business.';
+                : kind === 'session'
+                  ? 'Client tokens are minted with an API key.'
+                  : expectation.access === 'session'
+                    ? 'This endpoint is only for dashboard sessions.'
+                    : expectation.access === 'userManagement' ||
+                        expectation.access === 'accountWide'
+                      ? 'This API key does not have user management access.'
+                      : expectation.access === 'unrestrictedScope'
+                        ? expect.stringContaining('unrestricted')
+                        : 'This API key does not have access to this business.';
               expect(problem.detail).toEqual(detail);
             }
           }

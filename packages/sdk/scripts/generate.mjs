@@ -61,6 +61,7 @@ export async function documentFromSource() {
     webhookMaxAttempts: 8,
     publicUrl: 'http://127.0.0.1:3000',
     twilioApiBaseUrl: undefined,
+    corsOrigins: [],
   });
   const store = openStore(database);
   try {

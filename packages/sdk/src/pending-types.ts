@@ -58,26 +58,3 @@ export interface AuditEventListParams {
   since?: string;
   until?: string;
 }
-
-/** What a client token may do (§7): only these resources, `write` only for calls. */
-export interface ClientTokenPermissions {
-  agents?: 'none' | 'read';
-  calls?: ResourcePermission;
-  conversations?: 'none' | 'read';
-}
-
-/** `POST /api/v1/client-tokens` (§7). */
-export interface ClientTokenCreate {
-  businessId: string;
-  permissions: ClientTokenPermissions;
-  /** 60…3600 (default 600). */
-  ttlSeconds?: number;
-}
-
-export interface ClientToken {
-  /** `iqra_ct_…`: hand it to one browser; it expires by itself. */
-  token: string;
-  expiresAt: string;
-  businessId: string;
-  permissions: ClientTokenPermissions;
-}

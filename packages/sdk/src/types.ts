@@ -105,6 +105,13 @@ export type CreatedApiKey = WithScope<ResponseBody<'/api/v1/user/api-keys', 'pos
 export type ApiKeyCreate = WithScope<RequestBody<'/api/v1/user/api-keys', 'post'>>;
 export type ApiKeyListParams = ListFilters<'/api/v1/user/api-keys'>;
 
+/** `POST /api/v1/client-tokens` (API.md §7). */
+export type ClientTokenCreate = RequestBody<'/api/v1/client-tokens', 'post'>;
+/** `iqra_ct_…` with its expiry, business and permissions: hand it to one browser. */
+export type ClientToken = ResponseBody<'/api/v1/client-tokens', 'post', 201>;
+/** What a client token may do: agents, calls, conversations; `write` only for calls. */
+export type ClientTokenPermissions = components['schemas']['ClientTokenPermissions'];
+
 /** One page of a cursor list. */
 export interface Page<T> {
   data: T[];

@@ -6,8 +6,16 @@ import {
   RESOURCES,
   type Resource,
 } from '../http/access.js';
+import { isCrossOrigin } from '../http/cors.js';
 import { ApiError, type ErrorCode } from '../http/errors.js';
 import type { BusinessDirectory } from './business-directory.js';
+import { type ClientTokenCodec, looksLikeClientToken } from './client-token.js';
+import {
+  authenticateClientToken,
+  clientTokenMayReach,
+  hasClientToken,
+  spendBudgets,
+} from './client-token-auth.js';
 import type { KeyUsageCounter } from './key-usage.js';
 import type { KeyVerifier } from './key-verifier.js';
 import type { LastUsedRecorder } from './last-used.js';
@@ -34,6 +42,11 @@ export interface GuardDeps {
   /** Per-key request counts, kept in memory and flushed in batches. */
   usage: Pick<KeyUsageCounter, 'count'>;
   defaultRateLimit: number;
+  clientTokens: ClientTokenCodec;
+  /** Failed client-token authentications per client IP (their own budget, API.md §7). */
+  clientTokenFailures: Throttle;
+  /** The configured public URL's origin: a request from it is not cross-origin. */
+  publicOrigin?: string;
 }
 
 const API_PREFIX = '/api/v1';
@@ -107,13 +120,14 @@ export function registerGuard(app: FastifyInstance, deps: GuardDeps): void {
 
   app.addHook('onRequest', async (request, reply) => {
     const access = request.routeOptions.config.access ?? 'public';
+    // A client token is for a browser app's business routes only; not even to sign in with.
+    if (request.url.startsWith('/auth/') && hasClientToken(request)) {
+      throw new ApiError('client_token_not_allowed');
+    }
     if (access === 'public') return;
     const principal = await authenticate(request, deps);
     request.principal = principal;
-    const budget = await deps.budgets.consume(
-      principal.keyId ?? `user:${principal.userId}`,
-      principal.rateLimit,
-    );
+    const budget = await spendBudgets(principal, deps.budgets);
     reply.headers(rateLimitHeaders(budget));
     if (!budget.allowed) throw throttled(budget);
     if (
@@ -131,8 +145,11 @@ async function authenticate(request: FastifyRequest, deps: GuardDeps): Promise<P
   const header = request.headers.authorization;
   if (header !== undefined && header.trim() !== '') return authenticateKey(request, header, deps);
 
+  // A page of another origin never acts with the visitor's session (API.md §7).
   const cookie = request.cookies[SESSION_COOKIE];
-  if (cookie) return authenticateSession(cookie, deps);
+  if (cookie && !isCrossOrigin(request, deps.publicOrigin)) {
+    return authenticateSession(cookie, deps);
+  }
 
   throw challenge('not_authenticated');
 }
@@ -147,6 +164,21 @@ async function authenticateKey(
   const scheme = space === -1 ? trimmed : trimmed.slice(0, space);
   if (scheme.toLowerCase() !== 'token') await fail(request, deps, 'invalid_token_header');
   const key = space === -1 ? '' : trimmed.slice(space + 1).trim();
+  if (looksLikeClientToken(key)) {
+    return authenticateClientToken(
+      request,
+      key,
+      {
+        codec: deps.clientTokens,
+        keys: deps.keys,
+        failures: deps.clientTokenFailures,
+        lastUsed: deps.lastUsed,
+        defaultRateLimit: deps.defaultRateLimit,
+      },
+      throttled,
+      () => challenge('invalid_token'),
+    );
+  }
 
   const check = await deps.keys.verify(key, async () => {
     // A client that keeps failing does not get to make us read the database.
@@ -169,6 +201,7 @@ async function authenticateKey(
   if (verified.userDisabled) throw new ApiError('user_disabled');
   deps.lastUsed.touch(verified.id);
   return {
+    keyExpiresAt: verified.expiresAt,
     kind: 'key',
     userId: verified.userId,
     keyId: verified.id,
@@ -203,6 +236,9 @@ async function authorize(
   principal: Principal,
   deps: GuardDeps,
 ): Promise<void> {
+  if (principal.clientToken && !clientTokenMayReach(request, access)) {
+    throw new ApiError('client_token_not_allowed');
+  }
   switch (access) {
     case 'session':
       if (principal.kind !== 'session') throw new ApiError('session_required');
@@ -244,9 +280,10 @@ function checkPermission(request: FastifyRequest, principal: Principal): void {
   const needed = SAFE_METHODS.has(request.method) ? 'read' : 'write';
   for (const resource of [request.routeOptions.config.resource ?? []].flat()) {
     if (!allows(principal.permissions, resource, needed)) {
+      const holder = principal.clientToken ? 'client token' : 'API key';
       throw new ApiError(
         'permission_denied',
-        `This API key does not have the "${resource}:${needed}" permission.`,
+        `This ${holder} does not have the "${resource}:${needed}" permission.`,
       );
     }
   }

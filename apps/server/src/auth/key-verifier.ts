@@ -21,6 +21,8 @@ export interface KeyVerificationRow {
   user_disabled: Flag;
   permissions: string | null;
   allowed_ips: string | null;
+  /** Client tokens minted before this time are refused (API.md §7); null: none refused. */
+  client_tokens_not_before: string | null;
 }
 
 /** What the server remembers about a key between requests: no secret, only its rights. */
@@ -37,6 +39,8 @@ export interface VerifiedKey {
   permissions: Permissions;
   /** Parsed once here, so each request checks its address in memory; null: any address. */
   allowlist: IpAllowlist | null;
+  /** Epoch milliseconds: client tokens issued before it are refused; null for none. */
+  clientTokensNotBefore: number | null;
 }
 
 export type KeyCheck =
@@ -49,6 +53,8 @@ export type KeyCheck =
 export interface KeyVerifierDeps {
   hash: KeyHasher;
   findByHash: (keyHash: string) => Promise<KeyVerificationRow | undefined>;
+  /** The same row by key id (a client token names its parent key), with the key's hash. */
+  findById: (keyId: string) => Promise<(KeyVerificationRow & { key_hash: string }) | undefined>;
   now?: () => number;
   cacheSize?: number;
   cacheTtlMs?: number;
@@ -109,6 +115,27 @@ export class KeyVerifier {
     return this.check(verified);
   }
 
+  /**
+   * A key by id, for client tokens: the same cache as `verify` (an entry made by either serves
+   * both), so a warm parent costs no I/O. Never marks anything unknown: ids are not secret.
+   */
+  async verifyId(keyId: string, beforeRead?: () => Promise<void>): Promise<KeyCheck> {
+    const cachedHash = this.hashById.get(keyId);
+    let verified = cachedHash ? this.byHash.get(cachedHash) : undefined;
+    if (!verified) {
+      await beforeRead?.();
+      const generation = this.generation;
+      const row = await this.deps.findById(keyId);
+      if (!row) return { ok: false, reason: 'unknown' };
+      verified = toVerifiedKey(row);
+      if (generation === this.generation) {
+        this.byHash.set(row.key_hash, verified);
+        this.hashById.set(verified.id, row.key_hash);
+      }
+    }
+    return this.check(verified);
+  }
+
   private check(key: VerifiedKey): KeyCheck {
     if (key.revoked) return { ok: false, reason: 'revoked', keyId: key.id };
     if (key.expiresAt !== null && key.expiresAt <= this.now())
@@ -152,5 +179,8 @@ function toVerifiedKey(row: KeyVerificationRow): VerifiedKey {
     userDisabled: row.user_disabled === 1,
     permissions: parsePermissions(row.permissions),
     allowlist: row.allowed_ips ? new IpAllowlist(JSON.parse(row.allowed_ips) as string[]) : null,
+    clientTokensNotBefore: row.client_tokens_not_before
+      ? Date.parse(row.client_tokens_not_before)
+      : null,
   };
 }

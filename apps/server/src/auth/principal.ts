@@ -19,6 +19,13 @@ export interface Principal {
   rateLimit: number;
   /** Per resource; a session has write everywhere. */
   permissions: Permissions;
+  /** Set for keys: when the key stops working (epoch ms), null for never. */
+  keyExpiresAt?: number | null;
+  /**
+   * Set when a client token (API.md §7) stands in for its key: `kind` is `key`, `keyId` the
+   * parent, the scope its one business, and `budget` its own rate-limit bucket.
+   */
+  clientToken?: { businessId: string; budget: string };
 }
 
 /** The actor recorded in audit events. */

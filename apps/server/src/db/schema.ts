@@ -94,6 +94,8 @@ export interface ApiKeysTable {
   allowed_ips: string | null;
   rolled_from_id: string | null;
   rolled_to_id: string | null;
+  /** Client tokens of this key minted before this time are refused (API.md §7); null: none. */
+  client_tokens_not_before: Generated<string | null>;
 }
 
 export interface KeyPoliciesTable {

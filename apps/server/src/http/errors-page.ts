@@ -23,6 +23,10 @@ export const ERROR_HELP: Record<ErrorCode, string> = {
   key_already_rolled: 'The key was already rolled; roll its successor instead.',
   invalid_signature: 'A signed callback (Twilio) did not carry a valid signature.',
   session_required: 'This route is only for dashboard sessions, not API keys.',
+  api_key_required:
+    'Mint client tokens with an API key (`Authorization: Token iqra_sk_…`), on your server.',
+  client_token_not_allowed:
+    'Client tokens reach only the agents, calls and conversations of their business. Use an API key, on a server, for anything else.',
   user_disabled: 'The account is disabled. Contact support.',
   business_disabled: 'The business is disabled; enable it to change it or place calls.',
   not_found: 'No such resource, or it belongs to someone else.',

@@ -38,6 +38,12 @@ export const ERROR_CATALOG = {
   ip_not_allowed: { status: 403, detail: 'This API key cannot be used from this IP address.' },
   invalid_signature: { status: 403, detail: 'The request signature is not valid.' },
   session_required: { status: 403, detail: 'This endpoint is only for dashboard sessions.' },
+  api_key_required: { status: 403, detail: 'Client tokens are minted with an API key.' },
+  client_token_not_allowed: {
+    status: 403,
+    detail:
+      'A client token reaches only the agents, calls and conversations of its business; use an API key here.',
+  },
   user_disabled: { status: 403, detail: 'This user account is disabled.' },
   business_disabled: { status: 403, detail: 'This business is disabled.' },
   not_found: { status: 404, detail: 'Not found.' },

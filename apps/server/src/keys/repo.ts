@@ -3,7 +3,10 @@ import type { UsageDelta } from '../auth/key-usage.js';
 import type { KeyVerificationRow } from '../auth/key-verifier.js';
 import type { ApiKeysTable, Db, Flag, RevokedReason } from '../db/schema.js';
 
-export type ApiKeyRow = Selectable<ApiKeysTable>;
+/** A key's row; `client_tokens_not_before` (API.md §7) is set only by revoke-client-tokens. */
+export type ApiKeyRow = Omit<Selectable<ApiKeysTable>, 'client_tokens_not_before'> & {
+  client_tokens_not_before?: string | null;
+};
 /** A key with its restricted businesses, read from `api_key_businesses` (the only copy). */
 export type ApiKeyRecord = ApiKeyRow & { businessIds: string[] };
 
@@ -41,6 +44,21 @@ export async function insertApiKey(db: Db, row: ApiKeyRow, businessIds: string[]
   }
 }
 
+const verificationColumns = [
+  'k.id',
+  'k.user_id',
+  'k.status',
+  'k.expires_at',
+  'k.business_scope_type',
+  businessIdsOfKey.as('business_ids'),
+  'k.user_management',
+  'k.rate_limit',
+  'u.disabled as user_disabled',
+  'k.permissions',
+  'k.allowed_ips',
+  'k.client_tokens_not_before',
+] as const;
+
 export async function findKeyForVerification(
   db: Db,
   keyHash: string,
@@ -48,21 +66,31 @@ export async function findKeyForVerification(
   return db
     .selectFrom('api_keys as k')
     .innerJoin('users as u', 'u.id', 'k.user_id')
-    .select([
-      'k.id',
-      'k.user_id',
-      'k.status',
-      'k.expires_at',
-      'k.business_scope_type',
-      businessIdsOfKey.as('business_ids'),
-      'k.user_management',
-      'k.rate_limit',
-      'u.disabled as user_disabled',
-      'k.permissions',
-      'k.allowed_ips',
-    ])
+    .select(verificationColumns)
     .where('k.key_hash', '=', keyHash)
     .executeTakeFirst();
+}
+
+/** The same row by id, for a client token's parent key (one indexed read, by primary key). */
+export async function findKeyForVerificationById(
+  db: Db,
+  keyId: string,
+): Promise<(KeyVerificationRow & { key_hash: string }) | undefined> {
+  return db
+    .selectFrom('api_keys as k')
+    .innerJoin('users as u', 'u.id', 'k.user_id')
+    .select([...verificationColumns, 'k.key_hash'])
+    .where('k.id', '=', keyId)
+    .executeTakeFirst();
+}
+
+/** Refuses every client token of this key minted before now (API.md §7). */
+export async function setClientTokensNotBefore(db: Db, keyId: string, at: string): Promise<void> {
+  await db
+    .updateTable('api_keys')
+    .set({ client_tokens_not_before: at })
+    .where('id', '=', keyId)
+    .execute();
 }
 
 /** `within`: only keys inside this filter (an API key's view, see containment.ts). */

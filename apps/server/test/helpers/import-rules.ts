@@ -17,6 +17,7 @@ export const LAYERS: { name: string; members: string[] }[] = [
       'billing/',
       'businesses/',
       'calls/',
+      'client-tokens/',
       'conversations/',
       'dashboard/',
       'events/',

@@ -316,6 +316,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/client-tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mint a short-lived client token for one browser and one business
+         * @description With an API key only. The token is stateless and signed; it reaches the agents, calls and conversations of its business with at most the given permissions, and dies with its key (revoked, expired, rolled past its overlap, or `revoke-client-tokens`).
+         */
+        post: operations["createClientToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/user": {
         parameters: {
             query?: never;
@@ -372,6 +392,26 @@ export interface paths {
         head?: never;
         /** Rename a key or change its allowlist (an API key may only narrow it) */
         patch: operations["updateApiKey"];
+        trace?: never;
+    };
+    "/api/v1/user/api-keys/{keyId}/revoke-client-tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refuse every client token this key has minted so far
+         * @description Tokens minted after this call work as usual; the key itself is unchanged. An API key may do this only for keys it could itself create (others answer 404).
+         */
+        post: operations["revokeApiKeyClientTokens"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/user/api-keys/{keyId}/roll": {
@@ -1158,6 +1198,37 @@ export interface components {
             /** @constant */
             type: "call.ringing";
         };
+        /**
+         * ClientToken
+         * @description A replay: the token first minted with this key.
+         */
+        ClientToken: {
+            /** @example biz_01jdx7k3m8q9r2s4t6v8w0y2z4 */
+            businessId: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-28T08:15:35.123Z
+             */
+            expiresAt: string;
+            permissions: components["schemas"]["ClientTokenPermissions"];
+            /**
+             * @description `iqra_ct_…`: hand it to one browser (`Authorization: Token iqra_ct_…`); it expires by itself.
+             * @example iqra_ct_eyJ2IjoxfQ.c2lnbmF0dXJlLW9mLTMyLWJ5dGVzLWJhc2U2NHVybC1lbmNvZA
+             */
+            token: string;
+        };
+        /**
+         * ClientTokenPermissions
+         * @description Each at most the minting key's own (else 403 `escalation_denied`); resources not named are `none`.
+         * @example {
+         *       "conversations": "read"
+         *     }
+         */
+        ClientTokenPermissions: {
+            agents?: "none" | "read";
+            calls?: "none" | "read" | "write";
+            conversations?: "none" | "read";
+        };
         /** Conversation */
         Conversation: {
             /** @example agt_01jdx7k3m8q9r2s4t6v8w0y2z4 */
@@ -1357,7 +1428,7 @@ export interface components {
              * @description Stable, machine-readable error code; see /docs/errors.
              * @enum {string}
              */
-            code: "validation_error" | "invalid_json" | "invalid_cursor" | "not_authenticated" | "invalid_token_header" | "invalid_token" | "invalid_credentials" | "insufficient_credit" | "csrf_failed" | "user_management_required" | "business_access_denied" | "unrestricted_key_required" | "escalation_denied" | "permission_denied" | "ip_not_allowed" | "invalid_signature" | "session_required" | "user_disabled" | "business_disabled" | "not_found" | "method_not_allowed" | "conflict" | "key_not_active" | "key_already_rolled" | "email_taken" | "request_timeout" | "payload_too_large" | "unsupported_media_type" | "unprocessable" | "idempotency_mismatch" | "rate_limited" | "headers_too_large" | "internal_error" | "service_unavailable";
+            code: "validation_error" | "invalid_json" | "invalid_cursor" | "not_authenticated" | "invalid_token_header" | "invalid_token" | "invalid_credentials" | "insufficient_credit" | "csrf_failed" | "user_management_required" | "business_access_denied" | "unrestricted_key_required" | "escalation_denied" | "permission_denied" | "ip_not_allowed" | "invalid_signature" | "session_required" | "api_key_required" | "client_token_not_allowed" | "user_disabled" | "business_disabled" | "not_found" | "method_not_allowed" | "conflict" | "key_not_active" | "key_already_rolled" | "email_taken" | "request_timeout" | "payload_too_large" | "unsupported_media_type" | "unprocessable" | "idempotency_mismatch" | "rate_limited" | "headers_too_large" | "internal_error" | "service_unavailable";
             /** @example Body "name" must NOT have fewer than 1 characters. */
             detail: string;
             /** @description Every failing field (at most 20). */
@@ -4474,6 +4545,138 @@ export interface operations {
             };
         };
     };
+    createClientToken: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The same key with the same body answers the first token again (200, `Idempotent-Replayed: true`) while it is valid, on the node that minted it; with another body, 422. */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description The one business the token reaches; in the key's scope.
+                     * @example biz_01jdx7k3m8q9r2s4t6v8w0y2z4
+                     */
+                    businessId: string;
+                    permissions: components["schemas"]["ClientTokenPermissions"];
+                    /**
+                     * @description Lifetime; the token never outlives its key's own `expiresAt`.
+                     * @default 600
+                     */
+                    ttlSeconds?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description A replay: the token first minted with this key. */
+            200: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientToken"];
+                };
+            };
+            /** @description Created: the ClientToken. */
+            201: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientToken"];
+                };
+            };
+            /** @description The request is not valid; `errors` names each field. */
+            400: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or an invalid, revoked or expired key. */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential lacks a scope this route needs, or is disabled. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json`. */
+            415: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This Idempotency-Key was used with another body. */
+            422: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getUser: {
         parameters: {
             query?: never;
@@ -5132,6 +5335,93 @@ export interface operations {
             };
             /** @description The body is not `application/json`. */
             415: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    revokeApiKeyClientTokens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                keyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: the ApiKey. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKey"];
+                };
+            };
+            /** @description The request is not valid; `errors` names each field. */
+            400: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or an invalid, revoked or expired key. */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential lacks a scope this route needs, or is disabled. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not yours. */
+            404: {
                 headers: {
                     "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];

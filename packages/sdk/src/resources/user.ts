@@ -5,8 +5,6 @@ import type {
   ApiKeyUsageDay,
   AuditEvent,
   AuditEventListParams,
-  ClientToken,
-  ClientTokenCreate,
   RevokedApiKey,
   RolledApiKey,
 } from '../pending-types.js';
@@ -16,6 +14,8 @@ import type {
   ApiKeyCreate,
   ApiKeyListParams,
   Billing,
+  ClientToken,
+  ClientTokenCreate,
   CreatedApiKey,
   Page,
   UsageListParams,
@@ -121,7 +121,7 @@ export class ApiKeys {
     return this.http.request('GET', `${KEYS}/${seg(keyId)}/usage`, { query: params });
   }
 
-  /** Refuses every client token minted from this key so far (API.md §7). **Route not served yet.** */
+  /** Refuses every client token minted from this key so far (API.md §7); the key keeps working. */
   revokeClientTokens(keyId: string): Promise<ApiKey> {
     return this.http.request('POST', `${KEYS}/${seg(keyId)}/revoke-client-tokens`);
   }
@@ -140,7 +140,7 @@ export class AuditEvents {
   }
 }
 
-/** Short-lived `iqra_ct_` tokens for one browser and one business (API.md §7). **Route not served yet.** */
+/** Short-lived `iqra_ct_` tokens for one browser and one business (API.md §7). */
 export class ClientTokens {
   constructor(private readonly http: Transport) {}
 

@@ -8,6 +8,7 @@ import { keyContainmentMigration } from './0005_key_containment.js';
 import { creditHoldsMigration } from './0006_credit_holds.js';
 import { keyLifecycleMigration } from './0007_key_lifecycle.js';
 import { voiceApiMigration } from './0009_voice_api.js';
+import { clientTokensMigration } from './0011_client_tokens.js';
 
 export interface MigrationContext {
   engine: Engine;
@@ -28,6 +29,7 @@ function migrations(context: MigrationContext): Record<string, Migration> {
     '0006_credit_holds': creditHoldsMigration(context),
     '0007_key_lifecycle': keyLifecycleMigration(context),
     '0009_voice_api': voiceApiMigration(context),
+    '0011_client_tokens': clientTokensMigration(context),
   };
 }
 
