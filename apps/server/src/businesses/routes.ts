@@ -1,12 +1,13 @@
 import { Type } from 'typebox';
 import { actorOf } from '../auth/principal.js';
-import { BusinessParams } from '../http/route-kit.js';
+import { BusinessParams, businessRoutes } from '../http/route-kit.js';
 import { NoContent, PageQuery, pageOf } from '../http/schemas.js';
 import type { App } from '../http/types.js';
 import { BusinessSchema, CreateBusinessBody, UpdateBusinessBody } from './schemas.js';
 import { type BusinessService, toBusinessView } from './service.js';
 
 const tags = ['Businesses'];
+const route = businessRoutes('businesses', 'Businesses', 'businessIncludingDisabled');
 
 export function registerBusinessRoutes(app: App, deps: { businesses: BusinessService }): void {
   const { businesses } = deps;
@@ -48,30 +49,22 @@ export function registerBusinessRoutes(app: App, deps: { businesses: BusinessSer
 
   app.get(
     '/api/v1/businesses/:businessId',
-    {
-      config: { access: 'businessIncludingDisabled', resource: 'businesses' },
-      schema: {
-        tags,
-        summary: 'Get a business',
-        params: BusinessParams,
-        response: { 200: BusinessSchema },
-      },
-    },
+    route({
+      summary: 'Get a business',
+      params: BusinessParams,
+      response: { 200: BusinessSchema },
+    }),
     async (request) => toBusinessView(request.business),
   );
 
   app.patch(
     '/api/v1/businesses/:businessId',
-    {
-      config: { access: 'businessIncludingDisabled', resource: 'businesses' },
-      schema: {
-        tags,
-        summary: 'Rename, re-configure, disable or re-enable a business',
-        params: BusinessParams,
-        body: UpdateBusinessBody,
-        response: { 200: BusinessSchema },
-      },
-    },
+    route({
+      summary: 'Rename, re-configure, disable or re-enable a business',
+      params: BusinessParams,
+      body: UpdateBusinessBody,
+      response: { 200: BusinessSchema },
+    }),
     async (request) =>
       toBusinessView(
         await businesses.update(request.business, request.body, actorOf(request.principal)),
@@ -80,15 +73,11 @@ export function registerBusinessRoutes(app: App, deps: { businesses: BusinessSer
 
   app.delete(
     '/api/v1/businesses/:businessId',
-    {
-      config: { access: 'businessIncludingDisabled', resource: 'businesses' },
-      schema: {
-        tags,
-        summary: 'Delete a business and everything in it',
-        params: BusinessParams,
-        response: { 204: NoContent },
-      },
-    },
+    route({
+      summary: 'Delete a business and everything in it',
+      params: BusinessParams,
+      response: { 204: NoContent },
+    }),
     async (request, reply) => {
       await businesses.remove(request.business, actorOf(request.principal));
       return reply.code(204).send(null);

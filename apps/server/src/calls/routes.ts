@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { ApiError } from '../http/errors.js';
 import { problemResponse } from '../http/openapi.js';
 import { PhoneNumber } from '../http/phone-number.js';
-import { BusinessParams, businessChildParams } from '../http/route-kit.js';
+import { BusinessParams, businessChildParams, businessRoutes } from '../http/route-kit.js';
 import { PageQuery, pageOf } from '../http/schemas.js';
 import type { App } from '../http/types.js';
 import { TWILIO_STATUS_PATH } from '../telephony/twilio.js';
@@ -45,7 +45,7 @@ const IdempotencyHeaders = Type.Object({
   ),
 });
 
-const tags = ['Calls'];
+const route = businessRoutes('calls', 'Calls');
 const FORM = 'application/x-www-form-urlencoded';
 
 export function registerCallRoutes(
@@ -56,39 +56,31 @@ export function registerCallRoutes(
 
   app.get(
     '/api/v1/businesses/:businessId/calls',
-    {
-      config: { access: 'business', resource: 'calls' },
-      schema: {
-        tags,
-        summary: 'List calls, newest first',
-        params: BusinessParams,
-        querystring: ListQuery,
-        response: { 200: pageOf(CallSchema) },
-      },
-    },
+    route({
+      summary: 'List calls, newest first',
+      params: BusinessParams,
+      querystring: ListQuery,
+      response: { 200: pageOf(CallSchema) },
+    }),
     async (request) => calls.list(request.business.id, request.query),
   );
 
   app.post(
     '/api/v1/businesses/:businessId/calls',
-    {
-      config: { access: 'business', resource: 'calls' },
-      schema: {
-        tags,
-        summary: 'Trigger an outbound call',
-        description:
-          'The call is stored before this answers 201 with status `queued`; a dispatcher then places it. Answers 402 when the account has no call credit left.',
-        params: BusinessParams,
-        headers: IdempotencyHeaders,
-        body: CreateCallBody,
-        response: {
-          201: CallSchema,
-          200: { ...CallSchema, description: 'A replay: the call first made with this key.' },
-          402: problemResponse('The account has no call credit left.'),
-          422: problemResponse('This Idempotency-Key was used with another body.'),
-        },
+    route({
+      summary: 'Trigger an outbound call',
+      description:
+        'The call is stored before this answers 201 with status `queued`; a dispatcher then places it. Answers 402 when the account has no call credit left.',
+      params: BusinessParams,
+      headers: IdempotencyHeaders,
+      body: CreateCallBody,
+      response: {
+        201: CallSchema,
+        200: { ...CallSchema, description: 'A replay: the call first made with this key.' },
+        402: problemResponse('The account has no call credit left.'),
+        422: problemResponse('This Idempotency-Key was used with another body.'),
       },
-    },
+    }),
     async (request, reply) => {
       const { call, replayed } = await calls.create(
         request.business,
@@ -102,32 +94,24 @@ export function registerCallRoutes(
 
   app.get(
     '/api/v1/businesses/:businessId/calls/:callId',
-    {
-      config: { access: 'business', resource: 'calls' },
-      schema: {
-        tags,
-        summary: 'Get a call',
-        params: CallParams,
-        response: { 200: CallSchema },
-      },
-    },
+    route({
+      summary: 'Get a call',
+      params: CallParams,
+      response: { 200: CallSchema },
+    }),
     async (request) => calls.get(request.business.id, request.params.callId),
   );
 
   app.post(
     '/api/v1/businesses/:businessId/calls/:callId/cancel',
-    {
-      config: { access: 'business', resource: 'calls' },
-      schema: {
-        tags,
-        summary: 'Cancel a call that was not answered yet (409 once it was)',
-        params: CallParams,
-        response: {
-          200: CallSchema,
-          409: problemResponse('The call was already answered or ended.'),
-        },
+    route({
+      summary: 'Cancel a call that was not answered yet (409 once it was)',
+      params: CallParams,
+      response: {
+        200: CallSchema,
+        409: problemResponse('The call was already answered or ended.'),
       },
-    },
+    }),
     async (request) => calls.cancel(request.business, request.params.callId),
   );
 

@@ -1,4 +1,6 @@
+import type { FastifySchema } from 'fastify';
 import { Type } from 'typebox';
+import type { Access, Resource } from './access.js';
 import { ApiError } from './errors.js';
 import { type CursorCodec, type Page, toPage } from './pagination.js';
 
@@ -6,6 +8,22 @@ import { type CursorCodec, type Page, toPage } from './pagination.js';
  * What routes share: path parameters, enum schemas and keyset pagination. Features import these
  * from here, never from another feature's routes.
  */
+
+/**
+ * Options for the routes of one business resource: the access they declare, the resource(s) the
+ * permission check names, and their OpenAPI tag, so each route states only what is its own
+ * (summary, params, body, responses). The schema's type flows through, so handlers stay typed.
+ */
+export function businessRoutes(
+  resource: Resource | readonly Resource[],
+  tag: string,
+  access: Extract<Access, 'business' | 'businessIncludingDisabled'> = 'business',
+) {
+  return <S extends FastifySchema>(schema: S) => ({
+    config: { access, resource },
+    schema: { tags: [tag], ...schema },
+  });
+}
 
 /** A string enum that validates with a readable error ("must be one of: …"). */
 export function stringEnum<T extends string>(values: readonly T[], options: object = {}) {

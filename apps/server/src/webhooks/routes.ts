@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { actorOf } from '../auth/principal.js';
 import { problemResponse } from '../http/openapi.js';
-import { BusinessParams, stringEnum } from '../http/route-kit.js';
+import { BusinessParams, businessRoutes, stringEnum } from '../http/route-kit.js';
 import { NoContent, PageQuery, pageOf } from '../http/schemas.js';
 import type { App } from '../http/types.js';
 import {
@@ -17,40 +17,33 @@ import {
 import type { WebhookService } from './service.js';
 
 const tags = ['Webhooks'];
+const route = businessRoutes('webhooks', 'Webhooks');
 
 export function registerWebhookRoutes(app: App, deps: { webhooks: WebhookService }): void {
   const { webhooks } = deps;
 
   app.get(
     '/api/v1/businesses/:businessId/webhooks',
-    {
-      config: { access: 'business', resource: 'webhooks' },
-      schema: {
-        tags,
-        summary: 'List webhook endpoints (never their secrets)',
-        params: BusinessParams,
-        querystring: Type.Object(PageQuery),
-        response: { 200: pageOf(WebhookEndpointSchema) },
-      },
-    },
+    route({
+      summary: 'List webhook endpoints (never their secrets)',
+      params: BusinessParams,
+      querystring: Type.Object(PageQuery),
+      response: { 200: pageOf(WebhookEndpointSchema) },
+    }),
     async (request) => webhooks.list(request.business.id, request.query),
   );
 
   app.post(
     '/api/v1/businesses/:businessId/webhooks',
-    {
-      config: { access: 'business', resource: 'webhooks' },
-      schema: {
-        tags,
-        summary: 'Add a webhook endpoint (its signing secret is shown once)',
-        params: BusinessParams,
-        body: CreateWebhookBody,
-        response: {
-          201: CreatedWebhookEndpointSchema,
-          409: problemResponse('The business has as many endpoints as it may.'),
-        },
+    route({
+      summary: 'Add a webhook endpoint (its signing secret is shown once)',
+      params: BusinessParams,
+      body: CreateWebhookBody,
+      response: {
+        201: CreatedWebhookEndpointSchema,
+        409: problemResponse('The business has as many endpoints as it may.'),
       },
-    },
+    }),
     async (request, reply) => {
       const created = await webhooks.create(
         request.business,
@@ -64,30 +57,22 @@ export function registerWebhookRoutes(app: App, deps: { webhooks: WebhookService
 
   app.get(
     '/api/v1/businesses/:businessId/webhooks/:webhookId',
-    {
-      config: { access: 'business', resource: 'webhooks' },
-      schema: {
-        tags,
-        summary: 'Get a webhook endpoint',
-        params: WebhookParams,
-        response: { 200: WebhookEndpointSchema },
-      },
-    },
+    route({
+      summary: 'Get a webhook endpoint',
+      params: WebhookParams,
+      response: { 200: WebhookEndpointSchema },
+    }),
     async (request) => webhooks.get(request.business.id, request.params.webhookId),
   );
 
   app.patch(
     '/api/v1/businesses/:businessId/webhooks/:webhookId',
-    {
-      config: { access: 'business', resource: 'webhooks' },
-      schema: {
-        tags,
-        summary: 'Change an endpoint: URL, events, or enabled (a disabled one receives nothing)',
-        params: WebhookParams,
-        body: UpdateWebhookBody,
-        response: { 200: WebhookEndpointSchema },
-      },
-    },
+    route({
+      summary: 'Change an endpoint: URL, events, or enabled (a disabled one receives nothing)',
+      params: WebhookParams,
+      body: UpdateWebhookBody,
+      response: { 200: WebhookEndpointSchema },
+    }),
     async (request) =>
       webhooks.update(
         request.business,
@@ -99,20 +84,16 @@ export function registerWebhookRoutes(app: App, deps: { webhooks: WebhookService
 
   app.post(
     '/api/v1/businesses/:businessId/webhooks/:webhookId/rotate-secret',
-    {
-      config: { access: 'business', resource: 'webhooks' },
-      schema: {
-        tags,
-        summary: 'Rotate the signing secret (the new one is shown once)',
-        description:
-          'For 24 hours the previous secret keeps signing alongside the new one: `webhook-signature` carries both `v1,` signatures, so a receiver verifying with either accepts every delivery while it switches.',
-        params: WebhookParams,
-        response: {
-          200: RotatedSecretSchema,
-          409: problemResponse('Another rotation of this endpoint happened at the same time.'),
-        },
+    route({
+      summary: 'Rotate the signing secret (the new one is shown once)',
+      description:
+        'For 24 hours the previous secret keeps signing alongside the new one: `webhook-signature` carries both `v1,` signatures, so a receiver verifying with either accepts every delivery while it switches.',
+      params: WebhookParams,
+      response: {
+        200: RotatedSecretSchema,
+        409: problemResponse('Another rotation of this endpoint happened at the same time.'),
       },
-    },
+    }),
     async (request, reply) => {
       const rotated = await webhooks.rotateSecret(
         request.business,
@@ -126,36 +107,28 @@ export function registerWebhookRoutes(app: App, deps: { webhooks: WebhookService
 
   app.post(
     '/api/v1/businesses/:businessId/webhooks/:webhookId/test',
-    {
-      config: { access: 'business', resource: 'webhooks' },
-      schema: {
-        tags,
-        summary: 'Send a `webhook.test` event to this endpoint only',
-        params: WebhookParams,
-        response: {
-          202: DeliverySchema,
-          409: problemResponse('The endpoint is disabled.'),
-        },
+    route({
+      summary: 'Send a `webhook.test` event to this endpoint only',
+      params: WebhookParams,
+      response: {
+        202: DeliverySchema,
+        409: problemResponse('The endpoint is disabled.'),
       },
-    },
+    }),
     async (request, reply) =>
       reply.code(202).send(await webhooks.sendTest(request.business, request.params.webhookId)),
   );
 
   app.post(
     '/api/v1/businesses/:businessId/webhooks/:webhookId/deliveries/:deliveryId/retry',
-    {
-      config: { access: 'business', resource: 'webhooks' },
-      schema: {
-        tags,
-        summary: 'Attempt a delivered or failed delivery once more',
-        params: DeliveryParams,
-        response: {
-          202: DeliverySchema,
-          409: problemResponse('The delivery is already pending, or the endpoint is disabled.'),
-        },
+    route({
+      summary: 'Attempt a delivered or failed delivery once more',
+      params: DeliveryParams,
+      response: {
+        202: DeliverySchema,
+        409: problemResponse('The delivery is already pending, or the endpoint is disabled.'),
       },
-    },
+    }),
     async (request, reply) =>
       reply
         .code(202)
@@ -170,15 +143,11 @@ export function registerWebhookRoutes(app: App, deps: { webhooks: WebhookService
 
   app.delete(
     '/api/v1/businesses/:businessId/webhooks/:webhookId',
-    {
-      config: { access: 'business', resource: 'webhooks' },
-      schema: {
-        tags,
-        summary: 'Delete a webhook endpoint (pending deliveries are dropped)',
-        params: WebhookParams,
-        response: { 204: NoContent },
-      },
-    },
+    route({
+      summary: 'Delete a webhook endpoint (pending deliveries are dropped)',
+      params: WebhookParams,
+      response: { 204: NoContent },
+    }),
     async (request, reply) => {
       await webhooks.remove(request.business, request.params.webhookId, actorOf(request.principal));
       return reply.code(204).send(null);
