@@ -65,7 +65,11 @@ export function operationIdOf(method: string, url: string, isPage: boolean): str
   }
   const parentIsItem = segments.at(-2)?.startsWith(':') ?? false;
   const parents = words.slice(0, -1).map((w) => pascal(singular(w)));
-  if (method === 'POST' && parentIsItem) return `${last}${parents.join('')}`;
+  if (method === 'POST' && parentIsItem) {
+    // An action on one item: `…/calls/:callId/cancel` → `cancelCall`, `rotate-secret` → `rotateSecret…`.
+    const action = pascal(last);
+    return `${action.charAt(0).toLowerCase()}${action.slice(1)}${parents.join('')}`;
+  }
   if (method === 'GET') return `${isPage ? 'list' : 'get'}${parents.join('')}${pascal(last)}`;
   const noun = method === 'POST' ? singular(last) : last;
   return `${VERBS[method] ?? method.toLowerCase()}${parents.join('')}${pascal(noun)}`;

@@ -292,7 +292,7 @@ export interface paths {
          * Rotate the signing secret (the new one is shown once)
          * @description For 24 hours the previous secret keeps signing alongside the new one: `webhook-signature` carries both `v1,` signatures, so a receiver verifying with either accepts every delivery while it switches.
          */
-        post: operations["rotate-secretWebhook"];
+        post: operations["rotateSecretWebhook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4343,7 +4343,7 @@ export interface operations {
             };
         };
     };
-    "rotate-secretWebhook": {
+    rotateSecretWebhook: {
         parameters: {
             query?: never;
             header?: never;
