@@ -18,6 +18,7 @@ import { clientError, frameworkError, registerProblemHandler } from './http/prob
 import type { App } from './http/types.js';
 import { registerValidation } from './http/validation.js';
 import { registerKeyRoutes } from './keys/routes.js';
+import { registerLeakRoutes } from './leaks/routes.js';
 import { registerSessionRoutes } from './sessions/routes.js';
 import { registerSystemRoutes } from './system/routes.js';
 import { registerTelephonyRoutes } from './telephony-settings/routes.js';
@@ -41,6 +42,7 @@ const FEATURES: ((app: App, s: Services) => void)[] = [
   (app, s) => registerUserRoutes(app, { users: s.users }),
   (app, s) => registerWhitelabelRoutes(app, { whitelabel: s.whitelabel }),
   (app, s) => registerKeyRoutes(app, { keys: s.keys }),
+  (app, s) => registerLeakRoutes(app, { leaks: s.leaks }),
   (app, s) => registerBusinessRoutes(app, { businesses: s.businesses }),
   (app, s) => registerAgentRoutes(app, { agents: s.agents }),
   (app, s) => registerCallRoutes(app, { calls: s.calls, twilioStatus: s.twilioStatus }),

@@ -31,7 +31,9 @@ import { SecretBox } from './crypto/secret-box.js';
 import type { Store } from './db/connect.js';
 import { CursorCodec } from './http/pagination.js';
 import { findKeyForVerification, recordLastUsed } from './keys/repo.js';
+import { revokeLeakedKey } from './keys/revoke-leaked.js';
 import { keyService } from './keys/service.js';
+import { leakService } from './leaks/service.js';
 import { sessionService } from './sessions/service.js';
 import { simulatorProvider } from './telephony/simulator.js';
 import { twilioProvider } from './telephony/twilio.js';
@@ -196,6 +198,16 @@ export function buildServices(config: Config, store: Store, options: ComposeOpti
       lastUsed,
       publish,
       defaultRateLimit: config.rateLimitPerMinute,
+    }),
+    leaks: leakService({
+      db,
+      hash,
+      cursors,
+      revokeLeaked: revokeLeakedKey,
+      publish,
+      authFailures: throttles.authFailures,
+      partnerKeysFile: config.secretScanningKeysFile,
+      onEvents: () => deliverer.wake(),
     }),
     businesses: businessService({ db, cursors, publish }),
     whitelabel: whitelabelService({ db }),

@@ -48,6 +48,11 @@ export interface Config {
   readonly publicUrl: string;
   /** Where the Twilio client sends requests; unset means Twilio itself. */
   readonly twilioApiBaseUrl: string | undefined;
+  /**
+   * The secret scanning partner's public keys (GitHub's JSON shape); unset, the partner endpoint
+   * answers 404.
+   */
+  readonly secretScanningKeysFile: string | undefined;
 }
 
 export type TrustProxy = false | number | string[];
@@ -156,6 +161,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     webhookMaxAttempts: parseInteger('WEBHOOK_MAX_ATTEMPTS', env.WEBHOOK_MAX_ATTEMPTS, 8, 1, 50),
     publicUrl: parseBaseUrl('PUBLIC_URL', env.PUBLIC_URL) ?? `http://localhost:${port}`,
     twilioApiBaseUrl: parseBaseUrl('TWILIO_API_BASE_URL', env.TWILIO_API_BASE_URL),
+    secretScanningKeysFile: env.SECRET_SCANNING_KEYS_FILE
+      ? resolve(cwd, env.SECRET_SCANNING_KEYS_FILE)
+      : undefined,
   });
 }
 

@@ -13,6 +13,7 @@ export interface Database {
   api_key_businesses: ApiKeyBusinessesTable;
   cache_invalidations: CacheInvalidationsTable;
   audit_events: AuditEventsTable;
+  notices: NoticesTable;
   whitelabel_settings: WhitelabelSettingsTable;
   agents: AgentsTable;
   calls: CallsTable;
@@ -114,6 +115,17 @@ export interface AuditEventsTable {
   target_id: string | null;
   data: string | null;
   created_at: string;
+}
+
+/** Something a user is told until they dismiss it (`kind`: `api_key_leaked`). */
+export interface NoticesTable {
+  id: string;
+  user_id: string;
+  kind: 'api_key_leaked';
+  key_id: string;
+  url: string | null;
+  created_at: string;
+  dismissed_at: string | null;
 }
 
 export interface WhitelabelSettingsTable {
