@@ -2115,7 +2115,7 @@ export interface paths {
                                  */
                                 createdAt: string;
                                 description: string | null;
-                                events: ("call.queued" | "call.ringing" | "call.in_progress" | "call.completed" | "call.failed" | "conversation.ended")[];
+                                events: ("call.queued" | "call.ringing" | "call.in_progress" | "call.completed" | "call.failed" | "conversation.ended" | "api_key.leaked")[];
                                 /** @example whk_01jdx7k3m8q9r2s4t6v8w0y2z4 */
                                 id: string;
                                 url: string;
@@ -2188,7 +2188,7 @@ export interface paths {
                     "application/json": {
                         description?: string;
                         /** @description Event types to receive; every type when omitted. */
-                        events?: ("call.queued" | "call.ringing" | "call.in_progress" | "call.completed" | "call.failed" | "conversation.ended")[];
+                        events?: ("call.queued" | "call.ringing" | "call.in_progress" | "call.completed" | "call.failed" | "conversation.ended" | "api_key.leaked")[];
                         /**
                          * @description Where events are POSTed (http or https).
                          * @example https://example.com/iqra/webhooks
@@ -2211,7 +2211,7 @@ export interface paths {
                              */
                             createdAt: string;
                             description: string | null;
-                            events: ("call.queued" | "call.ringing" | "call.in_progress" | "call.completed" | "call.failed" | "conversation.ended")[];
+                            events: ("call.queued" | "call.ringing" | "call.in_progress" | "call.completed" | "call.failed" | "conversation.ended" | "api_key.leaked")[];
                             /** @example whk_01jdx7k3m8q9r2s4t6v8w0y2z4 */
                             id: string;
                             /** @description Signing secret (Standard Webhooks, `whsec_…`). Shown only in this answer: store it now. */
@@ -2324,7 +2324,7 @@ export interface paths {
                              */
                             createdAt: string;
                             description: string | null;
-                            events: ("call.queued" | "call.ringing" | "call.in_progress" | "call.completed" | "call.failed" | "conversation.ended")[];
+                            events: ("call.queued" | "call.ringing" | "call.in_progress" | "call.completed" | "call.failed" | "conversation.ended" | "api_key.leaked")[];
                             /** @example whk_01jdx7k3m8q9r2s4t6v8w0y2z4 */
                             id: string;
                             url: string;
@@ -3277,6 +3277,212 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/user/notices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Notices for the account, newest first (a leaked key, until dismissed) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The `nextCursor` of the previous page. */
+                    cursor?: string;
+                    /** @description Items per page (1–100). */
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /**
+                                 * Format: date-time
+                                 * @example 2026-11-28T08:15:35.123Z
+                                 */
+                                at: string;
+                                dismissedAt: string | null;
+                                /** @example ntc_01jdx7k3m8q9r2s4t6v8w0y2z4 */
+                                id: string;
+                                /**
+                                 * @description The key that was found.
+                                 * @example key_01jdx7k3m8q9r2s4t6v8w0y2z4
+                                 */
+                                keyId: string;
+                                /**
+                                 * @description `api_key_leaked`: one of your keys was found in public and has been revoked.
+                                 * @enum {string}
+                                 */
+                                kind: "api_key_leaked";
+                                /** @description Where it was found, as the scanner reported it (null when not reported). */
+                                url: string | null;
+                            }[];
+                            /** @description Pass as `cursor` for the next page; null on the last page. */
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description The request is not valid; `errors` names each field. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No credential, or an invalid, revoked or expired key. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The credential lacks a scope this route needs, or is disabled. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited; see `Retry-After`. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/user/notices/{noticeId}/dismiss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Dismiss a notice (the dashboard stops showing it) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    noticeId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * Format: date-time
+                             * @example 2026-11-28T08:15:35.123Z
+                             */
+                            at: string;
+                            dismissedAt: string | null;
+                            /** @example ntc_01jdx7k3m8q9r2s4t6v8w0y2z4 */
+                            id: string;
+                            /**
+                             * @description The key that was found.
+                             * @example key_01jdx7k3m8q9r2s4t6v8w0y2z4
+                             */
+                            keyId: string;
+                            /**
+                             * @description `api_key_leaked`: one of your keys was found in public and has been revoked.
+                             * @enum {string}
+                             */
+                            kind: "api_key_leaked";
+                            /** @description Where it was found, as the scanner reported it (null when not reported). */
+                            url: string | null;
+                        };
+                    };
+                };
+                /** @description The request is not valid; `errors` names each field. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No credential, or an invalid, revoked or expired key. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The credential lacks a scope this route needs, or is disabled. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not yours. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited; see `Retry-After`. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;

@@ -1,0 +1,274 @@
+import { createHash } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { Webhook } from 'standardwebhooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateKey } from '../src/auth/key-format.js';
+import { call, createBusiness, createKey, type Session, signUp } from './helpers/client.js';
+import { startTestApp, type TestApp } from './helpers/harness.js';
+import { startReceiver } from './helpers/receiver.js';
+import { fakePartner, postReport } from './helpers/scanning.js';
+import { waitFor } from './helpers/wait.js';
+
+const partner = fakePartner();
+let t: TestApp;
+let owner: Session;
+
+beforeAll(async () => {
+  t = await startTestApp({ config: { secretScanningKeysFile: partner.file } });
+  owner = await signUp(t.app);
+});
+
+afterAll(async () => {
+  await t?.close();
+  rmSync(partner.dir, { recursive: true, force: true });
+});
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+const item = (token: string) => ({
+  token,
+  type: 'iqra_api_key',
+  url: 'https://github.com/acme/app/blob/abc/config.js',
+  source: 'content',
+});
+
+async function keyRow(id: string) {
+  return t.store.db
+    .selectFrom('api_keys')
+    .select(['status', 'revoked_reason'])
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
+}
+
+const whoAmI = (key: string) => call(t.app, { url: '/api/v1/businesses', as: { key } });
+
+async function counts() {
+  const audit = await t.store.db
+    .selectFrom('audit_events')
+    .select(({ fn }) => fn.countAll<string>().as('n'))
+    .where('action', '=', 'api_key.leaked')
+    .executeTakeFirstOrThrow();
+  const notices = await t.store.db
+    .selectFrom('notices')
+    .select(({ fn }) => fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
+  const events = await t.store.db
+    .selectFrom('webhook_events')
+    .select(({ fn }) => fn.countAll<string>().as('n'))
+    .where('type', '=', 'api_key.leaked')
+    .executeTakeFirstOrThrow();
+  return { audit: Number(audit.n), notices: Number(notices.n), events: Number(events.n) };
+}
+
+describe('POST /api/v1/secret-scanning/github', () => {
+  it('revokes a reported key and its children, labels every item, tells the owner once', async () => {
+    const receiver = await startReceiver();
+    try {
+      const businessId = await createBusiness(t.app, owner);
+      const hook = await call(t.app, {
+        method: 'POST',
+        url: `/api/v1/businesses/${businessId}/webhooks`,
+        as: { session: owner },
+        body: { url: receiver.url, events: ['api_key.leaked'] },
+      });
+      expect(hook.statusCode, hook.body).toBe(201);
+      const secret = (hook.json() as { secret: string }).secret;
+
+      const leaked = await createKey(t.app, owner, { name: 'CI deploy', userManagement: true });
+      const childRes = await call(t.app, {
+        method: 'POST',
+        url: '/api/v1/user/api-keys',
+        as: { key: leaked.key },
+        body: { name: 'child' },
+      });
+      expect(childRes.statusCode, childRes.body).toBe(201);
+      const child = childRes.json() as { id: string; key: string };
+      const revoked = await createKey(t.app, owner, { name: 'old' });
+      await call(t.app, {
+        method: 'DELETE',
+        url: `/api/v1/user/api-keys/${revoked.id}`,
+        as: { session: owner },
+      });
+      const unknown = generateKey();
+      const malformed = `${leaked.key.slice(0, -1)}${leaked.key.endsWith('A') ? 'B' : 'A'}`;
+      const body = JSON.stringify([leaked.key, revoked.key, unknown, malformed].map(item));
+
+      const res = await postReport(t.app, body, partner.privateKey);
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json()).toEqual([
+        { token_hash: sha256(leaked.key), token_type: 'iqra_api_key', label: 'true_positive' },
+        { token_hash: sha256(revoked.key), token_type: 'iqra_api_key', label: 'true_positive' },
+        { token_hash: sha256(unknown), token_type: 'iqra_api_key', label: 'false_positive' },
+        { token_hash: sha256(malformed), token_type: 'iqra_api_key', label: 'false_positive' },
+      ]);
+      expect(res.body).not.toContain(leaked.key);
+
+      expect(await keyRow(leaked.id)).toEqual({ status: 'revoked', revoked_reason: 'leaked' });
+      expect(await keyRow(child.id)).toEqual({ status: 'revoked', revoked_reason: 'cascade' });
+      expect(await keyRow(revoked.id)).toEqual({ status: 'revoked', revoked_reason: 'manual' });
+      expect((await whoAmI(leaked.key)).statusCode).toBe(401);
+      expect((await whoAmI(child.key)).statusCode).toBe(401);
+
+      const audit = await t.store.db
+        .selectFrom('audit_events')
+        .selectAll()
+        .where('action', '=', 'api_key.leaked')
+        .where('target_id', '=', leaked.id)
+        .executeTakeFirstOrThrow();
+      expect(audit.actor).toBe('secret_scanning');
+      expect(JSON.parse(audit.data ?? '{}')).toMatchObject({
+        url: item('').url,
+        source: 'content',
+        cascaded: [child.id],
+      });
+
+      const notices = await call(t.app, { url: '/api/v1/user/notices', as: { session: owner } });
+      expect(notices.statusCode).toBe(200);
+      const leakNotice = (notices.json() as { data: { keyId: string }[] }).data.find(
+        (n) => n.keyId === leaked.id,
+      );
+      expect(leakNotice).toMatchObject({
+        kind: 'api_key_leaked',
+        url: item('').url,
+        dismissedAt: null,
+      });
+
+      const delivered = await waitFor(
+        () => receiver.received.find((r) => r.body.includes(leaked.id)),
+        { what: 'the api_key.leaked webhook' },
+      );
+      const event = new Webhook(secret).verify(
+        delivered.body,
+        delivered.headers as Record<string, string>,
+      ) as { type: string; data: Record<string, unknown> };
+      expect(event.type).toBe('api_key.leaked');
+      expect(event.data).toEqual({
+        keyId: leaked.id,
+        name: 'CI deploy',
+        prefix: leaked.key.slice(0, 12),
+        lastFour: leaked.key.slice(-4),
+        url: item('').url,
+        source: 'content',
+        cascaded: [child.id],
+      });
+      expect(delivered.body).not.toContain(leaked.key);
+
+      // The same report again: same answer, nothing new anywhere.
+      const before = await counts();
+      const again = await postReport(t.app, body, partner.privateKey);
+      expect(again.json()).toEqual(res.json());
+      expect(await counts()).toEqual(before);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  describe('a report that is not the partner’s is refused and revokes nothing', () => {
+    const cases: [string, (body: string) => Parameters<typeof postReport>[3]][] = [
+      ['a tampered body', (body) => ({ sentBody: body.replace('content', 'commit') })],
+      ['a signature by another key', () => ({ key: partner.strangerKey })],
+      ['an unknown key identifier', () => ({ identifier: 'kid-unknown' })],
+      ['an identifier whose key is malformed', () => ({ identifier: 'kid-broken' })],
+      ['no signature', () => ({ signature: null })],
+      ['a signature that is not base64 DER', () => ({ signature: 'bm90IGEgc2lnbmF0dXJl' })],
+    ];
+    for (const [name, options] of cases) {
+      it(`${name} → 401 scanning_signature_invalid`, async () => {
+        const victim = await createKey(t.app, owner);
+        const body = JSON.stringify([item(victim.key)]);
+        const res = await postReport(t.app, body, partner.privateKey, options(body));
+        expect(res.statusCode).toBe(401);
+        expect(res.headers['content-type']).toContain('application/problem+json');
+        expect(res.json()).toMatchObject({ code: 'scanning_signature_invalid' });
+        expect((await whoAmI(victim.key)).statusCode).toBe(200);
+      });
+    }
+
+    it('a wrong content type → 415, nothing revoked', async () => {
+      const victim = await createKey(t.app, owner);
+      const body = JSON.stringify([item(victim.key)]);
+      const res = await postReport(t.app, body, partner.privateKey, { contentType: 'text/plain' });
+      expect(res.statusCode).toBe(415);
+      expect((await whoAmI(victim.key)).statusCode).toBe(200);
+    });
+
+    it('a signed body that is not an array → 400; invalid JSON → 400; a bad item → 400', async () => {
+      const victim = await createKey(t.app, owner);
+      for (const body of [
+        JSON.stringify(item(victim.key)),
+        '[{"token": ',
+        JSON.stringify([{ token: 42, type: 'x' }]),
+      ]) {
+        const res = await postReport(t.app, body, partner.privateKey);
+        expect(res.statusCode, body).toBe(400);
+        expect(res.json()).toHaveProperty('detail');
+      }
+      expect((await whoAmI(victim.key)).statusCode).toBe(200);
+    });
+
+    it('a body over 1 MiB → 413', async () => {
+      const body = JSON.stringify([{ ...item('x'), url: 'u'.repeat(1024 * 1024) }]);
+      const res = await postReport(t.app, body, partner.privateKey);
+      expect(res.statusCode).toBe(413);
+    });
+  });
+});
+
+describe('notices', () => {
+  it('lists for a session or a user-management key; dismisses once; another user gets 404', async () => {
+    const user = await signUp(t.app);
+    const leaked = await createKey(t.app, user, { name: 'leaky' });
+    await postReport(t.app, JSON.stringify([item(leaked.key)]), partner.privateKey);
+    const plain = await createKey(t.app, user, { name: 'plain' });
+    expect(
+      (await call(t.app, { url: '/api/v1/user/notices', as: { key: plain.key } })).statusCode,
+    ).toBe(403);
+    const manager = await createKey(t.app, user, { userManagement: true });
+    const list = await call(t.app, { url: '/api/v1/user/notices', as: { key: manager.key } });
+    const [notice] = (list.json() as { data: { id: string; keyId: string }[] }).data;
+    expect(notice?.keyId).toBe(leaked.id);
+    expect(notice?.id).toMatch(/^ntc_/);
+
+    const stranger = await signUp(t.app);
+    const url = `/api/v1/user/notices/${notice?.id}/dismiss`;
+    const theirs = await call(t.app, { method: 'POST', url, as: { session: stranger } });
+    expect(theirs.statusCode).toBe(404);
+    const dismissed = await call(t.app, { method: 'POST', url, as: { session: user } });
+    expect(dismissed.statusCode).toBe(200);
+    const at = (dismissed.json() as { dismissedAt: string }).dismissedAt;
+    expect(at).toBeTruthy();
+    const twice = await call(t.app, { method: 'POST', url, as: { session: user } });
+    expect((twice.json() as { dismissedAt: string }).dismissedAt).toBe(at);
+  });
+});
+
+describe('the endpoint’s switch and failure budget', () => {
+  it('answers 404 when SECRET_SCANNING_KEYS_FILE is unset', async () => {
+    const off = await startTestApp();
+    try {
+      const res = await postReport(off.app, '[]', partner.privateKey);
+      expect(res.statusCode).toBe(404);
+    } finally {
+      await off.close();
+    }
+  });
+
+  it('bad signatures spend the address’s failure budget (then 429), others unaffected', async () => {
+    const tight = await startTestApp({
+      config: { secretScanningKeysFile: partner.file, authFailuresPerMinute: 2 },
+    });
+    try {
+      const bad = { identifier: 'kid-unknown', remoteAddress: '203.0.113.7' };
+      expect((await postReport(tight.app, '[]', partner.privateKey, bad)).statusCode).toBe(401);
+      expect((await postReport(tight.app, '[]', partner.privateKey, bad)).statusCode).toBe(401);
+      const third = await postReport(tight.app, '[]', partner.privateKey, bad);
+      expect(third.statusCode).toBe(429);
+      expect(third.headers['retry-after']).toBeDefined();
+      const good = await postReport(tight.app, '[]', partner.privateKey, {
+        remoteAddress: '203.0.113.8',
+      });
+      expect(good.statusCode).toBe(200);
+    } finally {
+      await tight.close();
+    }
+  });
+});
