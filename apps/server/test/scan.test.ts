@@ -42,7 +42,8 @@ function write(path: string, content: string | Buffer): string {
 
 /** Every secret planted in the tree: none may ever appear whole in any output. */
 const planted: string[] = [];
-const keys: Record<string, { key: string; id?: string }> = {};
+type Planted = { key: string; id?: string };
+const keys = {} as Record<'active' | 'revoked' | 'unknown' | 'binary' | 'hidden', Planted>;
 const clientToken = `iqra_ct_${'Zq9'.repeat(14)}`;
 
 beforeAll(async () => {
