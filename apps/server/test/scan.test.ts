@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKey } from '../src/auth/key-format.js';
 import { scanPaths } from '../src/leaks/scan.js';
 import { call, createKey, type Session, signUp } from './helpers/client.js';
-import { engine, postgresUrl, startTestApp, type TestApp } from './helpers/harness.js';
+import { postgresUrl, startTestApp, type TestApp } from './helpers/harness.js';
 import { waitFor } from './helpers/wait.js';
 
 const bin = fileURLToPath(new URL('../bin/iqra.js', import.meta.url));
