@@ -4,6 +4,7 @@ import type {
   Business,
   CreateApiKeyBody,
   CreatedApiKey,
+  Notice,
   Page,
   Session,
   User,
@@ -35,6 +36,10 @@ export const api = {
     request<Page<ApiKey>>('GET', `/api/v1/user/api-keys${pageQuery(cursor)}`),
   createKey: (body: CreateApiKeyBody) =>
     request<CreatedApiKey>('POST', '/api/v1/user/api-keys', { body }),
+  key: (id: string) => request<ApiKey>('GET', `/api/v1/user/api-keys/${encodeURIComponent(id)}`),
+  notices: () => request<Page<Notice>>('GET', `/api/v1/user/notices${pageQuery()}`),
+  dismissNotice: (id: string) =>
+    request<Notice>('POST', `/api/v1/user/notices/${encodeURIComponent(id)}/dismiss`),
   revokeKey: (id: string) =>
     request<ApiKey>('DELETE', `/api/v1/user/api-keys/${encodeURIComponent(id)}`),
 };

@@ -42,10 +42,22 @@ export interface ApiKey {
   userManagement: boolean;
   rateLimitPerMinute?: number;
   status: KeyStatus;
+  /** Why a revoked key was revoked: `leaked` when a secret scanner found it in public. */
+  revokedReason?: 'manual' | 'cascade' | 'leaked' | 'scope_empty' | null;
   createdAt: string;
   lastUsedAt: string | null;
   expiresAt: string | null;
   revokedAt: string | null;
+}
+
+/** Something the account is told until it is dismissed (API.md §6). */
+export interface Notice {
+  id: string;
+  kind: 'api_key_leaked';
+  keyId: string;
+  url: string | null;
+  at: string;
+  dismissedAt: string | null;
 }
 
 /** The create answer: the key object plus the secret, shown once. */
@@ -190,6 +202,16 @@ export interface WebhookEndpoint {
   events: WebhookEvent[];
   description: string | null;
   createdAt: string;
+}
+
+/** Something the account is told until it is dismissed (API.md §6). */
+export interface Notice {
+  id: string;
+  kind: 'api_key_leaked';
+  keyId: string;
+  url: string | null;
+  at: string;
+  dismissedAt: string | null;
 }
 
 /** The create answer: the endpoint plus its signing secret, shown once. */

@@ -113,7 +113,14 @@ export function KeysTable({
     {
       key: 'status',
       header: 'Status',
-      cell: (key) => <Badge tone={STATUS[key.status].tone}>{STATUS[key.status].label}</Badge>,
+      cell: (key) =>
+        key.status === 'revoked' && key.revokedReason === 'leaked' ? (
+          <Badge tone="danger" title="A secret scanner found this key in public; it was revoked.">
+            Revoked — leaked
+          </Badge>
+        ) : (
+          <Badge tone={STATUS[key.status].tone}>{STATUS[key.status].label}</Badge>
+        ),
     },
     {
       key: 'actions',
