@@ -14,7 +14,7 @@ let t: TestApp;
 let owner: Session;
 
 beforeAll(async () => {
-  t = await startTestApp({ config: { secretScanningKeysFile: partner.file } });
+  t = await startTestApp({ config: { secretScanningKeysFile: partner.file }, captureLogs: true });
   owner = await signUp(t.app);
 });
 
@@ -23,13 +23,19 @@ afterAll(async () => {
   rmSync(partner.dir, { recursive: true, force: true });
 });
 
+/** Every key put in a report, to prove none reaches the logs. */
+const reported: string[] = [];
+
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
-const item = (token: string) => ({
-  token,
-  type: 'iqra_api_key',
-  url: 'https://github.com/acme/app/blob/abc/config.js',
-  source: 'content',
-});
+const item = (token: string) => {
+  if (token.startsWith('iqra_sk_')) reported.push(token);
+  return {
+    token,
+    type: 'iqra_api_key',
+    url: 'https://github.com/acme/app/blob/abc/config.js',
+    source: 'content',
+  };
+};
 
 async function keyRow(id: string) {
   return t.store.db
@@ -82,7 +88,15 @@ describe('POST /api/v1/secret-scanning/github', () => {
       });
       expect(childRes.statusCode, childRes.body).toBe(201);
       const child = childRes.json() as { id: string; key: string };
-      const revoked = await createKey(t.app, owner, { name: 'old' });
+      const revoked = await createKey(t.app, owner, { name: 'old', userManagement: true });
+      // Minted before its maker was revoked (without cascade): the leak walk still reaches it.
+      const orphanRes = await call(t.app, {
+        method: 'POST',
+        url: '/api/v1/user/api-keys',
+        as: { key: revoked.key },
+        body: { name: 'orphan' },
+      });
+      const orphan = orphanRes.json() as { id: string; key: string };
       await call(t.app, {
         method: 'DELETE',
         url: `/api/v1/user/api-keys/${revoked.id}`,
@@ -105,6 +119,8 @@ describe('POST /api/v1/secret-scanning/github', () => {
       expect(await keyRow(leaked.id)).toEqual({ status: 'revoked', revoked_reason: 'leaked' });
       expect(await keyRow(child.id)).toEqual({ status: 'revoked', revoked_reason: 'cascade' });
       expect(await keyRow(revoked.id)).toEqual({ status: 'revoked', revoked_reason: 'manual' });
+      expect(await keyRow(orphan.id)).toEqual({ status: 'revoked', revoked_reason: 'cascade' });
+      expect((await whoAmI(orphan.key)).statusCode).toBe(401);
       expect((await whoAmI(leaked.key)).statusCode).toBe(401);
       expect((await whoAmI(child.key)).statusCode).toBe(401);
 
@@ -169,6 +185,8 @@ describe('POST /api/v1/secret-scanning/github', () => {
       ['an unknown key identifier', () => ({ identifier: 'kid-unknown' })],
       ['an identifier whose key is malformed', () => ({ identifier: 'kid-broken' })],
       ['no signature', () => ({ signature: null })],
+      // Checked before parsing: an unsigned body that is not even JSON is a 401, not a 400.
+      ['no signature on a body that is not JSON', () => ({ signature: null, sentBody: '{[' })],
       ['a signature that is not base64 DER', () => ({ signature: 'bm90IGEgc2lnbmF0dXJl' })],
     ];
     for (const [name, options] of cases) {
@@ -270,5 +288,14 @@ describe('the endpoint’s switch and failure budget', () => {
     } finally {
       await tight.close();
     }
+  });
+});
+
+describe('secrets stay out of the logs', () => {
+  it('never logs a reported token, whole', () => {
+    const logs = t.logs.join('');
+    expect(logs).toContain('secret-scanning');
+    expect(reported.length).toBeGreaterThan(5);
+    for (const token of reported) expect(logs).not.toContain(token);
   });
 });
