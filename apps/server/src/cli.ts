@@ -8,7 +8,7 @@ import { openStore, type Store } from './db/connect.js';
 import { migrateToLatest } from './db/migrations/index.js';
 import { ApiError } from './http/errors.js';
 import { findApiKeyById, listApiKeys } from './keys/repo.js';
-import { runScan } from './leaks/scan-command.js';
+import { runScan, scanLookups } from './leaks/scan-command.js';
 
 const USAGE = `iqra — the Iqra server and its operator tools
 
@@ -67,13 +67,12 @@ export async function runCli(argv: string[]): Promise<number> {
       process.stdout.write(`${USAGE}\n`);
       return command || values.help ? 0 : 2;
     }
+    const scan = command === 'scan' && {
+      paths: [action, ...rest].filter((p) => p !== undefined),
+      output: { json: values.json === true, out: print, err: note },
+    };
     // A plain scan needs no database, so it runs anywhere (a pre-commit hook) without config.
-    if (command === 'scan' && !values.check && !values.revoke) {
-      return await runScan(
-        [action, ...rest].filter((p) => p !== undefined),
-        scanOutput(values),
-      );
-    }
+    if (scan && !values.check && !values.revoke) return await runScan(scan.paths, scan.output);
     const config = loadConfig();
     if (command === 'serve') {
       // Loaded only here: operator commands start fast without the HTTP stack.
@@ -88,18 +87,9 @@ export async function runCli(argv: string[]): Promise<number> {
         process.stderr.write('Database schema is up to date.\n');
         return 0;
       }
-      if (command === 'scan') {
-        const { leaks } = buildServices(config, store);
-        return await runScan(
-          [action, ...rest].filter((p) => p !== undefined),
-          {
-            ...scanOutput(values),
-            inspect: values.check || values.revoke ? (s) => leaks.inspect(s) : undefined,
-            revoke: values.revoke
-              ? (s) => leaks.respond(s, { actor: 'cli', url: null, source: 'iqra scan' })
-              : undefined,
-          },
-        );
+      if (scan) {
+        const lookups = scanLookups(buildServices(config, store).leaks, values);
+        return await runScan(scan.paths, { ...scan.output, ...lookups });
       }
       await operatorCommand(store, config, `${command} ${action ?? ''}`.trim(), values, rest);
       return 0;
@@ -262,10 +252,6 @@ async function operatorCommand(
     default:
       throw new UsageError(`Unknown command "${command}".\n\n${USAGE}`);
   }
-}
-
-function scanOutput(values: Values) {
-  return { json: values.json === true, out: print, err: note };
 }
 
 function required(value: string | undefined, name: string): string {

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKey } from '../src/auth/key-format.js';
 import { scanPaths } from '../src/leaks/scan.js';
+import { runScan } from '../src/leaks/scan-command.js';
 import { call, createKey, type Session, signUp } from './helpers/client.js';
 import { postgresUrl, startTestApp, type TestApp } from './helpers/harness.js';
 import { waitFor } from './helpers/wait.js';
@@ -109,7 +110,7 @@ describe('iqra scan', () => {
       `src/config.txt:3  ${masked(keys.active.key)}`,
       `src/settings.json:4  ${masked(keys.revoked.key)}`,
     ]);
-    expect(run.stderr).toMatch(/3 API key\(s\) and 2 client token\(s\) found; .*1 binary skipped/);
+    expect(run.stderr).toMatch(/3 API key\(s\) and 2 client token\(s\) found; .*1 binary or unreadable skipped/);
     expectNoWholeSecret(run);
   });
 
@@ -175,6 +176,13 @@ describe('iqra scan', () => {
         { what: 'the revoked key to be refused' },
       );
     }
+  });
+
+  it('a path that does not exist is exit 2 with a clear message, not a crash', async () => {
+    const err: string[] = [];
+    const code = await runScan([join(tree, 'nope')], { out: () => {}, err: (l) => err.push(l) });
+    expect(code).toBe(2);
+    expect(err.join('\n')).toContain('nope: no such file or directory');
   });
 
   it('scans 10,000 small files in reasonable time (printed, not asserted tightly)', async () => {

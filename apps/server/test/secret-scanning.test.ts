@@ -270,6 +270,19 @@ describe('the endpoint’s switch and failure budget', () => {
     }
   });
 
+  it('an unreadable key file is the operator’s error: 503 problem, nothing revoked, never a 500', async () => {
+    const broken = await startTestApp({
+      config: { secretScanningKeysFile: `${partner.dir}/missing.json` },
+    });
+    try {
+      const res = await postReport(broken.app, '[]', partner.privateKey);
+      expect(res.statusCode).toBe(503);
+      expect(res.json()).toMatchObject({ code: 'service_unavailable' });
+    } finally {
+      await broken.close();
+    }
+  });
+
   it('bad signatures spend the address’s failure budget (then 429), others unaffected', async () => {
     const tight = await startTestApp({
       config: { secretScanningKeysFile: partner.file, authFailuresPerMinute: 2 },

@@ -1,5 +1,6 @@
+import { existsSync } from 'node:fs';
 import { type Finding, maskSecret, scanPaths } from './scan.js';
-import type { KeyInspection, LeakOutcome } from './service.js';
+import type { KeyInspection, LeakOutcome, LeakService } from './service.js';
 
 export interface ScanOptions {
   /** Look each key up in the database (`--check`). */
@@ -9,6 +10,19 @@ export interface ScanOptions {
   json?: boolean;
   out: (line: string) => void;
   err: (line: string) => void;
+}
+
+/** `--check` looks keys up; `--revoke` (which checks too) revokes them as leaked, actor `cli`. */
+export function scanLookups(
+  leaks: Pick<LeakService, 'inspect' | 'respond'>,
+  flags: { check?: boolean; revoke?: boolean },
+): Pick<ScanOptions, 'inspect' | 'revoke'> {
+  return {
+    inspect: flags.check || flags.revoke ? (secret) => leaks.inspect(secret) : undefined,
+    revoke: flags.revoke
+      ? (secret) => leaks.respond(secret, { actor: 'cli', url: null, source: 'iqra scan' })
+      : undefined,
+  };
 }
 
 interface Row {
@@ -26,12 +40,19 @@ interface Row {
 
 /**
  * `iqra scan`: prints `FILE:LINE  iqra_sk_4f9Q…x2aB` per finding (never a whole secret) and
- * resolves to the exit status: 1 when a well-formed API key was found, else 0. Client tokens are
+ * resolves to the exit status: 1 when a well-formed API key was found, 2 for a path that does not
+ * exist, else 0. Client tokens are
  * listed but do not fail the scan: they expire by themselves.
  */
 export async function runScan(paths: string[], options: ScanOptions): Promise<number> {
   const started = performance.now();
-  const { findings, files, skipped } = await scanPaths(paths.length > 0 ? paths : ['.']);
+  const roots = paths.length > 0 ? paths : ['.'];
+  const missing = roots.find((path) => !existsSync(path));
+  if (missing !== undefined) {
+    options.err(`iqra: ${missing}: no such file or directory.`);
+    return 2;
+  }
+  const { findings, files, skipped } = await scanPaths(roots);
   const rows: Row[] = [];
   for (const finding of findings) {
     const row: Row = {
@@ -66,7 +87,7 @@ export async function runScan(paths: string[], options: ScanOptions): Promise<nu
   const keys = rows.filter((r) => r.type === 'api_key').length;
   const ms = Math.round(performance.now() - started);
   options.err(
-    `${keys} API key(s) and ${rows.length - keys} client token(s) found; ${files} file(s) scanned (${skipped} binary skipped) in ${ms} ms.`,
+    `${keys} API key(s) and ${rows.length - keys} client token(s) found; ${files} file(s) scanned (${skipped} binary or unreadable skipped) in ${ms} ms.`,
   );
   return keys > 0 ? 1 : 0;
 }

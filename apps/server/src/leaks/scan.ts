@@ -102,7 +102,8 @@ export async function scanPaths(
   const worker = async () => {
     while (next < files.length) {
       const index = next++;
-      results[index] = await scanFile(files[index] as string);
+      // A file that vanished or cannot be read is skipped like a binary one.
+      results[index] = await scanFile(files[index] as string).catch(() => null);
     }
   };
   await Promise.all(Array.from({ length: 16 }, worker));
