@@ -98,7 +98,8 @@ function expectNoWholeSecret(run: Run) {
 
 const masked = (key: string) => `${key.slice(0, 12)}…${key.slice(-4)}`;
 
-describe('iqra scan', () => {
+// Each test starts the CLI as a process: slow on a busy machine.
+describe('iqra scan', { timeout: 90_000 }, () => {
   it('finds checksum-valid keys in text, JSON and minified files, masked; skips binaries, .git, node_modules; exit 1', async () => {
     const run = await iqra(['scan', '.'], false);
     expect(run.code).toBe(1);
