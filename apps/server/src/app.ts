@@ -4,6 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify from 'fastify';
 import type { DestinationStream } from 'pino';
 import { registerAgentRoutes } from './agents/routes.js';
+import { registerAuditOrigin } from './audit/context.js';
 import { registerGuard } from './auth/guard.js';
 import { registerBillingRoutes } from './billing/routes.js';
 import { registerBusinessRoutes } from './businesses/routes.js';
@@ -12,7 +13,7 @@ import { type BackgroundOptions, buildServices, type Services } from './compose.
 import { type Config, fastifyTrustProxy } from './config.js';
 import { registerConversationRoutes } from './conversations/routes.js';
 import { MAX_PARAM_LENGTH, registerDashboard } from './dashboard/static.js';
-import type { Store } from './db/connect.js';
+import { ping, type Store } from './db/connect.js';
 import { registerOpenApi } from './http/openapi.js';
 import { clientError, frameworkError, registerProblemHandler } from './http/problem-handler.js';
 import type { App } from './http/types.js';
@@ -23,6 +24,7 @@ import { registerSessionRoutes } from './sessions/routes.js';
 import { registerSystemRoutes } from './system/routes.js';
 import { registerTelephonyRoutes } from './telephony-settings/routes.js';
 import { registerUserRoutes } from './users/routes.js';
+import { webhookDocs } from './webhooks/event-docs.js';
 import { registerWebhookRoutes } from './webhooks/routes.js';
 import { registerWhitelabelRoutes } from './whitelabel/routes.js';
 
@@ -33,7 +35,7 @@ export type { BackgroundOptions } from './compose.js';
  * `compose.ts`. Each registers only its own routes, with the narrow services it needs.
  */
 const FEATURES: ((app: App, s: Services) => void)[] = [
-  (app, s) => registerSystemRoutes(app, { store: s.store }),
+  (app, s) => registerSystemRoutes(app, { ping: () => ping(s.store.db) }),
   (app, s) =>
     registerSessionRoutes(app, {
       sessions: s.sessions,
@@ -103,6 +105,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     reply.header('x-request-id', request.id);
   });
 
+  registerAuditOrigin(app);
   registerValidation(app);
   registerProblemHandler(app);
   await app.register(fastifyCookie);
@@ -123,9 +126,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     budgets: services.budgets,
     authFailures: services.throttles.authFailures,
     lastUsed: services.lastUsed,
+    usage: services.keyUsage,
     defaultRateLimit: config.rateLimitPerMinute,
   });
-  await registerOpenApi(app);
+  await registerOpenApi(app, { publicUrl: config.publicUrl, webhooks: webhookDocs() });
   for (const register of FEATURES) register(app, services);
   // Last: its catch-all GET must not shadow any route above.
   await registerDashboard(app, config);

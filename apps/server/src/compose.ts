@@ -3,6 +3,7 @@ import { findAgent } from './agents/repo.js';
 import { agentService } from './agents/service.js';
 import { BusinessDirectory } from './auth/business-directory.js';
 import { keyHasher } from './auth/key-format.js';
+import { KeyUsageCounter } from './auth/key-usage.js';
 import { KeyVerifier } from './auth/key-verifier.js';
 import { LastUsedRecorder } from './auth/last-used.js';
 import {
@@ -30,8 +31,7 @@ import { conversationService } from './conversations/service.js';
 import { SecretBox } from './crypto/secret-box.js';
 import type { Store } from './db/connect.js';
 import { CursorCodec } from './http/pagination.js';
-import { findKeyForVerification, recordLastUsed } from './keys/repo.js';
-import { revokeLeakedKey } from './keys/revoke-leaked.js';
+import { addKeyUsage, findKeyForVerification, recordLastUsed } from './keys/repo.js';
 import { keyService } from './keys/service.js';
 import { leakService } from './leaks/service.js';
 import { sessionService } from './sessions/service.js';
@@ -117,6 +117,10 @@ export function buildServices(config: Config, store: Store, options: ComposeOpti
     intervalMs: options.lastUsedFlushMs ?? 5000,
     onError: (error) => onError(error, 'last-used flush'),
   });
+  const keyUsage = new KeyUsageCounter((deltas) => addKeyUsage(db, deltas), {
+    intervalMs: options.lastUsedFlushMs ?? 5000,
+    onError: (error) => onError(error, 'key usage flush'),
+  });
   const sessionTokens = new SessionTokens(config.sessionSecret);
   const cursors = new CursorCodec(config.sessionSecret);
   const throttles = {
@@ -177,6 +181,16 @@ export function buildServices(config: Config, store: Store, options: ComposeOpti
     onError,
   });
 
+  const keys = keyService({
+    db,
+    hash,
+    cursors,
+    lastUsed,
+    usage: keyUsage,
+    publish,
+    defaultRateLimit: config.rateLimitPerMinute,
+  });
+
   return {
     config,
     store,
@@ -188,22 +202,17 @@ export function buildServices(config: Config, store: Store, options: ComposeOpti
     budgets: new RequestBudgets(counters),
     throttles,
     lastUsed,
+    keyUsage,
     // features
     users,
     sessions: sessionService({ db, users, sessionTokens, throttles }),
-    keys: keyService({
-      db,
-      hash,
-      cursors,
-      lastUsed,
-      publish,
-      defaultRateLimit: config.rateLimitPerMinute,
-    }),
+    keys,
     leaks: leakService({
       db,
       hash,
       cursors,
-      revokeLeaked: revokeLeakedKey,
+      // The lifecycle's cascade walk (API.md §5), inside the leak response's transaction.
+      revokeLeaked: (trx, keyId, actor) => keys.revokeTreeWithin(trx, keyId, 'leaked', actor),
       publish,
       authFailures: throttles.authFailures,
       partnerKeysFile: config.secretScanningKeysFile,
@@ -247,6 +256,7 @@ export function buildServices(config: Config, store: Store, options: ComposeOpti
     async start(): Promise<void> {
       invalidations.start();
       lastUsed.start();
+      keyUsage.start();
       await dispatcher.start();
       deliverer.start();
     },
@@ -257,6 +267,7 @@ export function buildServices(config: Config, store: Store, options: ComposeOpti
       await deliverer.stop();
       invalidations.stop();
       await lastUsed.stop();
+      await keyUsage.stop();
       relay?.close();
       redis?.disconnect();
     },

@@ -25,7 +25,7 @@ describe('HTTP conventions', () => {
     expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');
     const problem = res.json();
     expect(problem).toEqual({
-      type: 'about:blank',
+      type: '/docs/errors#not_authenticated',
       title: 'Unauthorized',
       status: 401,
       detail: 'Authentication credentials were not provided.',
@@ -102,11 +102,14 @@ describe('HTTP conventions', () => {
     });
     expect(doc.components.schemas.Problem).toBeDefined();
     const op = doc.paths['/api/v1/user/api-keys'].post;
-    expect(op.security).toEqual([{ ApiKey: [] }, { Session: [] }]);
+    expect(op.security).toEqual([{ ApiKey: [] }, { Session: [], CsrfToken: [] }]);
     expect(Object.keys(op.responses)).toEqual(
       expect.arrayContaining(['201', '400', '401', '403', '415', '429']),
     );
-    expect(op.responses['201'].content['application/json'].schema.properties.key).toBeDefined();
+    expect(op.responses['201'].content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/CreatedApiKey',
+    });
+    expect(doc.components.schemas.CreatedApiKey.properties.key).toBeDefined();
     // Every /api/v1 route of the route table is documented.
     for (const route of t.app.accessTable.filter(
       (r) => r.url.startsWith('/api/v1') && r.method !== 'HEAD' && r.access !== 'public',

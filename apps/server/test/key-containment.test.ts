@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FULL_PERMISSIONS } from '../src/http/access.js';
 import { widerDimension } from '../src/keys/containment.js';
 import { call, createBusiness, createKey, type Session, signUp } from './helpers/client.js';
 import { engine, postgresUrl, startTestApp, type TestApp } from './helpers/harness.js';
@@ -78,6 +79,8 @@ describe('key containment: nothing a key makes or sees exceeds it', () => {
         userManagement: false,
         rateLimitPerMinute: 60,
         expiresAt: null,
+        permissions: FULL_PERMISSIONS,
+        allowedIps: [],
       };
       expect(widerDimension({ ...limits, userManagement: true }, limits)).toBe('userManagement');
       expect(widerDimension(limits, { ...limits, userManagement: true })).toBeUndefined();

@@ -47,6 +47,18 @@ describe('API keys', () => {
       lastFour: body.key.slice(-4),
       businessScope: { type: 'restricted', businessIds: [bizA] },
       userManagement: false,
+      // Created without permissions from a session: write everywhere, as before (API.md §5).
+      permissions: {
+        businesses: 'write',
+        agents: 'write',
+        calls: 'write',
+        conversations: 'write',
+        webhooks: 'write',
+        telephony: 'write',
+      },
+      allowedIps: [],
+      rolledFromId: null,
+      rolledToId: null,
       rateLimitPerMinute: 1000,
       status: 'active',
       revokedReason: null,
@@ -65,8 +77,12 @@ describe('API keys', () => {
     expect(again.json()).toEqual(withoutKey);
   });
 
-  it('verifies with no database write and at most one indexed read', async () => {
-    const { key, id } = await createKey(t.app, owner);
+  it('verifies with no database write and at most one indexed read, permissions and allowlist included', async () => {
+    // Inject's client address is 127.0.0.1: inside the allowlist, so both are evaluated in memory.
+    const { key, id } = await createKey(t.app, owner, {
+      permissions: { businesses: 'read' },
+      allowedIps: ['127.0.0.0/8', '2001:db8::/32'],
+    });
     queries.length = 0;
     const first = await call(t.app, { url: '/api/v1/businesses', as: { key } });
     expect(first.statusCode).toBe(200);

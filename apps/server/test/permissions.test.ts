@@ -174,6 +174,32 @@ const EXPECTATIONS: Record<string, RouteExpectation> = {
     params: freshKeyOfOwner,
     restrictedKey: 404,
   },
+  'PATCH /api/v1/user/api-keys/:keyId': {
+    access: 'userManagement',
+    ok: 200,
+    params: freshKeyOfOwner,
+    body: () => ({ name: 'Renamed key' }),
+    restrictedKey: 404,
+  },
+  'POST /api/v1/user/api-keys/:keyId/roll': {
+    access: 'userManagement',
+    ok: 201,
+    params: freshKeyOfOwner,
+    body: () => ({ overlapSeconds: 0 }),
+    restrictedKey: 404,
+  },
+  'GET /api/v1/user/api-keys/:keyId/usage': {
+    access: 'userManagement',
+    ok: 200,
+    params: freshKeyOfOwner,
+    restrictedKey: 404,
+  },
+  'GET /api/v1/user/key-policy': { access: 'userManagement', ok: 200 },
+  'PUT /api/v1/user/key-policy': {
+    access: 'session',
+    ok: 200,
+    body: () => ({ maxLifetimeDays: null }),
+  },
   'GET /api/v1/businesses': { access: 'anyCredential', ok: 200 },
   'POST /api/v1/businesses': {
     access: 'unrestrictedScope',
@@ -490,11 +516,13 @@ describe('permission suite', () => {
                 traits.userManagement;
               const detail = accountWide
                 ? expect.stringContaining('unrestricted')
-                : expectation.access === 'userManagement' || expectation.access === 'accountWide'
-                  ? 'This API key does not have user management access.'
-                  : expectation.access === 'unrestrictedScope'
-                    ? expect.stringContaining('unrestricted')
-                    : 'This API key does not have access to this business.';
+                : expectation.access === 'session'
+                  ? 'This endpoint is only for dashboard sessions.'
+                  : expectation.access === 'userManagement' || expectation.access === 'accountWide'
+                    ? 'This API key does not have user management access.'
+                    : expectation.access === 'unrestrictedScope'
+                      ? expect.stringContaining('unrestricted')
+                      : 'This API key does not have access to this business.';
               expect(problem.detail).toEqual(detail);
             }
           }
@@ -506,5 +534,81 @@ describe('permission suite', () => {
         });
       }
     });
+  }
+});
+
+/**
+ * The permission dimension (API.md §5), generated from the route table: every business route ×
+ * {none, read, write} on the resource(s) it declares, every other resource at write. GET needs
+ * read, any other method write; a new business route is covered the moment it is registered.
+ */
+describe('permission suite: per-resource permissions', () => {
+  const LEVELS = ['none', 'read', 'write'] as const;
+  const keyCache = new Map<string, string>();
+  async function keyWith(resources: readonly string[], level: (typeof LEVELS)[number]) {
+    const name = `${resources.join('+')}:${level}`;
+    let key = keyCache.get(name);
+    if (!key) {
+      const permissions: Record<string, 'none' | 'read' | 'write'> = {
+        businesses: 'write',
+        agents: 'write',
+        calls: 'write',
+        conversations: 'write',
+        webhooks: 'write',
+        telephony: 'write',
+      };
+      for (const r of resources) permissions[r] = level;
+      key = (await createKey(t.app, world.owner, { permissions })).key;
+      keyCache.set(name, key);
+    }
+    return key;
+  }
+
+  it('every business route declares a resource', () => {
+    const business = t.app.accessTable.filter(
+      (r) => r.access === 'business' || r.access === 'businessIncludingDisabled',
+    );
+    expect(business.length).toBeGreaterThan(10);
+    for (const r of business) expect(r.resources.length, `${r.method} ${r.url}`).toBeGreaterThan(0);
+  });
+
+  for (const [route, expectation] of Object.entries(EXPECTATIONS)) {
+    if (expectation.access !== 'business' && expectation.access !== 'businessIncludingDisabled') {
+      continue;
+    }
+    const [method, path] = route.split(' ') as [string, string];
+    const needed = method === 'GET' ? 'read' : 'write';
+    for (const level of LEVELS) {
+      const allowed = level === 'write' || (level === 'read' && needed === 'read');
+      const status = allowed ? expectation.ok : 403;
+      it(`${route} with its resource at ${level} → ${status}`, async () => {
+        const row = t.app.accessTable.find((r) => r.method === method && r.url === path);
+        const resources = row?.resources ?? [];
+        expect(resources.length).toBeGreaterThan(0);
+        const key = await keyWith(resources, level);
+        const businessId = DESTROYS_BUSINESS.has(route)
+          ? await createBusiness(t.app, world.owner, 'Doomed')
+          : world.bizIn;
+        const params = (await expectation.params?.(world, t)) ?? {};
+        const url = path
+          .replace(':businessId', businessId)
+          .replace(/:(\w+)/g, (_m, name: string) => params[name] ?? `missing-${name}`);
+        const res = await call(t.app, {
+          method: method as 'GET',
+          url,
+          as: { key },
+          body: expectation.body?.({ businessId, homeBusinessId: world.bizIn }, params),
+        });
+        expect(res.statusCode, res.body).toBe(status);
+        if (status === 403) {
+          expect(res.json()).toMatchObject({
+            code: 'permission_denied',
+            // Every named resource is at `level`: the first one is the one reported.
+            detail: `This API key does not have the "${resources[0]}:${needed}" permission.`,
+          });
+          expect(res.headers['x-ratelimit-limit']).toBeDefined();
+        }
+      });
+    }
   }
 });

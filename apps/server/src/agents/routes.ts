@@ -14,7 +14,7 @@ export function registerAgentRoutes(app: App, deps: { agents: AgentService }): v
   app.get(
     '/api/v1/businesses/:businessId/agents',
     {
-      config: { access: 'business' },
+      config: { access: 'business', resource: 'agents' },
       schema: {
         tags,
         summary: 'List voice agents',
@@ -29,7 +29,7 @@ export function registerAgentRoutes(app: App, deps: { agents: AgentService }): v
   app.post(
     '/api/v1/businesses/:businessId/agents',
     {
-      config: { access: 'business' },
+      config: { access: 'business', resource: 'agents' },
       schema: {
         tags,
         summary: 'Create a voice agent',
@@ -47,7 +47,7 @@ export function registerAgentRoutes(app: App, deps: { agents: AgentService }): v
   app.get(
     '/api/v1/businesses/:businessId/agents/:agentId',
     {
-      config: { access: 'business' },
+      config: { access: 'business', resource: 'agents' },
       schema: {
         tags,
         summary: 'Get a voice agent',
@@ -61,7 +61,7 @@ export function registerAgentRoutes(app: App, deps: { agents: AgentService }): v
   app.patch(
     '/api/v1/businesses/:businessId/agents/:agentId',
     {
-      config: { access: 'business' },
+      config: { access: 'business', resource: 'agents' },
       schema: {
         tags,
         summary: 'Update a voice agent (calls already accepted keep the old version)',
@@ -82,7 +82,7 @@ export function registerAgentRoutes(app: App, deps: { agents: AgentService }): v
   app.delete(
     '/api/v1/businesses/:businessId/agents/:agentId',
     {
-      config: { access: 'business' },
+      config: { access: 'business', resource: 'agents' },
       schema: {
         tags,
         summary: 'Delete a voice agent (its calls and conversations stay)',

@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { businessChildParams } from '../http/route-kit.js';
+import { businessChildParams, nameText, nonBlankText } from '../http/route-kit.js';
 import { idOf, Timestamp } from '../http/schemas.js';
 
 export const AgentSchema = Type.Object(
@@ -21,9 +21,8 @@ export const AgentSchema = Type.Object(
 export type Agent = Static<typeof AgentSchema>;
 
 export const Fields = {
-  name: Type.String({ minLength: 1, maxLength: 100, examples: ['Front desk'] }),
-  greeting: Type.String({
-    minLength: 1,
+  name: nameText({ maxLength: 100, examples: ['Front desk'] }),
+  greeting: nonBlankText({
     maxLength: 2000,
     examples: ['Hello {{patient}}, this is Dental Clinic calling about your appointment.'],
   }),
@@ -52,7 +51,17 @@ export const CreateAgentBody = Type.Object(
     language: Type.Optional(Fields.language),
     voice: Type.Optional(Fields.voice),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        name: 'Front desk',
+        greeting: 'Hello {{patient}}, this is Dental Clinic calling about your appointment.',
+        instructions: 'Confirm the appointment time; offer to reschedule if it does not suit.',
+        language: 'en',
+      },
+    ],
+  },
 );
 export type CreateAgentRequest = Static<typeof CreateAgentBody>;
 

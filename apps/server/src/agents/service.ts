@@ -5,9 +5,8 @@ import { checkLanguage } from '../businesses/service.js';
 import type { AgentsTable, Database } from '../db/schema.js';
 import { ApiError } from '../http/errors.js';
 import { type CursorCodec, type Page, toPage } from '../http/pagination.js';
-import { paginate } from '../http/route-kit.js';
+import { paginate, requireText } from '../http/route-kit.js';
 import { isId, newId } from '../ids.js';
-import { requireText } from '../users/service.js';
 import {
   type AgentRow,
   deleteAgent,

@@ -1,9 +1,17 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { ACCESS_LEVELS, type Access } from '../http/access.js';
+import {
+  ACCESS_LEVELS,
+  type Access,
+  FULL_PERMISSIONS,
+  RESOURCES,
+  type Resource,
+} from '../http/access.js';
 import { ApiError, type ErrorCode } from '../http/errors.js';
 import type { BusinessDirectory } from './business-directory.js';
+import type { KeyUsageCounter } from './key-usage.js';
 import type { KeyVerifier } from './key-verifier.js';
 import type { LastUsedRecorder } from './last-used.js';
+import { allows } from './permissions.js';
 import { canReachBusiness, type Principal } from './principal.js';
 import {
   type RateLimitResult,
@@ -23,6 +31,8 @@ export interface GuardDeps {
   /** Failed authentications per client IP. */
   authFailures: Throttle;
   lastUsed: Pick<LastUsedRecorder, 'touch'>;
+  /** Per-key request counts, kept in memory and flushed in batches. */
+  usage: Pick<KeyUsageCounter, 'count'>;
   defaultRateLimit: number;
 }
 
@@ -33,9 +43,15 @@ export interface RouteAccess {
   method: string;
   url: string;
   access: Access;
+  /** What a `business` route touches; GET needs read on each, other methods write. */
+  resources: readonly Resource[];
 }
 
 declare module 'fastify' {
+  interface FastifyRequest {
+    /** A key that was recognised but refused (revoked, expired, outside its allowlist). */
+    deadKeyId?: string;
+  }
   interface FastifyInstance {
     /** Every route with its declared access, as registered (the permission suite walks it). */
     accessTable: readonly RouteAccess[];
@@ -63,9 +79,30 @@ export function registerGuard(app: FastifyInstance, deps: GuardDeps): void {
         `Route ${route.method} ${route.url} declares no access. Add config: { access: … } (one of ${ACCESS_LEVELS.join(', ')}).`,
       );
     }
-    for (const method of [route.method].flat()) {
-      table.push({ method, url: route.url, access: access ?? 'public' });
+    const resources = [route.config?.resource ?? []].flat();
+    const unknown = resources.find((r) => !RESOURCES.includes(r));
+    if (unknown !== undefined) {
+      throw new Error(`Route ${route.method} ${route.url} names an unknown resource "${unknown}".`);
     }
+    if ((access === 'business' || access === 'businessIncludingDisabled') && !resources.length) {
+      throw new Error(
+        `Route ${route.method} ${route.url} is a business route but names no resource. Add config: { resource: … } (one of ${RESOURCES.join(', ')}).`,
+      );
+    }
+    for (const method of [route.method].flat()) {
+      table.push({ method, url: route.url, access: access ?? 'public', resources });
+    }
+  });
+
+  // Every answer a key got counts toward its usage (API.md §5): 403 and 429 as rejected too.
+  app.addHook('onResponse', async (request, reply) => {
+    const keyId = request.principal?.keyId ?? request.deadKeyId;
+    if (!keyId) return;
+    const status = reply.statusCode;
+    deps.usage.count(keyId, {
+      rejected: status === 403 || status === 429,
+      unauthorized: status === 401 && request.deadKeyId !== undefined,
+    });
   });
 
   app.addHook('onRequest', async (request, reply) => {
@@ -116,8 +153,19 @@ async function authenticateKey(
     const spent = await deps.authFailures.isExhausted(request.ip);
     if (spent) throw throttled(spent);
   });
-  if (!check.ok) return fail(request, deps, 'invalid_token');
+  if (!check.ok) {
+    if ('keyId' in check) request.deadKeyId = check.keyId;
+    return fail(request, deps, 'invalid_token');
+  }
   const verified = check.key;
+  // request.ip is the socket's address, or with TRUST_PROXY what the trusted hops report.
+  if (verified.allowlist && !verified.allowlist.allows(request.ip)) {
+    // Counted against the address, like a bad key; the key's own budget is not touched.
+    const failures = await deps.authFailures.consume(request.ip);
+    if (!failures.allowed) throw throttled(failures);
+    request.deadKeyId = verified.id;
+    throw new ApiError('ip_not_allowed');
+  }
   if (verified.userDisabled) throw new ApiError('user_disabled');
   deps.lastUsed.touch(verified.id);
   return {
@@ -127,6 +175,7 @@ async function authenticateKey(
     businessScope: verified.businessScope,
     userManagement: verified.userManagement,
     rateLimit: verified.rateLimit ?? deps.defaultRateLimit,
+    permissions: verified.permissions,
   };
 }
 
@@ -144,6 +193,7 @@ async function authenticateSession(cookie: string, deps: GuardDeps): Promise<Pri
     businessScope: { type: 'unrestricted' },
     userManagement: true,
     rateLimit: deps.defaultRateLimit,
+    permissions: FULL_PERMISSIONS,
   };
 }
 
@@ -180,11 +230,25 @@ async function authorize(
       if (!canReachBusiness(principal, business.id)) throw new ApiError('business_access_denied');
       const ownerMayManage = access === 'businessIncludingDisabled' && principal.kind === 'session';
       if (business.disabled === 1 && !ownerMayManage) throw new ApiError('business_disabled');
+      checkPermission(request, principal);
       request.business = business;
       return;
     }
     default:
       return;
+  }
+}
+
+/** Last of the checks (API.md §5): the route's resources at read (GET) or write. */
+function checkPermission(request: FastifyRequest, principal: Principal): void {
+  const needed = SAFE_METHODS.has(request.method) ? 'read' : 'write';
+  for (const resource of [request.routeOptions.config.resource ?? []].flat()) {
+    if (!allows(principal.permissions, resource, needed)) {
+      throw new ApiError(
+        'permission_denied',
+        `This API key does not have the "${resource}:${needed}" permission.`,
+      );
+    }
   }
 }
 

@@ -1,7 +1,10 @@
 import { LRUCache } from 'lru-cache';
 import type { Invalidation } from '../cache/invalidation.js';
 import type { ApiKeysTable, Flag } from '../db/schema.js';
+import type { Permissions } from '../http/access.js';
+import { IpAllowlist } from './ip-allowlist.js';
 import { isWellFormedKey, type KeyHasher } from './key-format.js';
+import { parsePermissions } from './permissions.js';
 import type { BusinessScope } from './principal.js';
 
 /** The row the verification path needs: one indexed read by hash, joined with its owner. */
@@ -16,6 +19,8 @@ export interface KeyVerificationRow {
   user_management: Flag;
   rate_limit: number | null;
   user_disabled: Flag;
+  permissions: string | null;
+  allowed_ips: string | null;
 }
 
 /** What the server remembers about a key between requests: no secret, only its rights. */
@@ -29,12 +34,17 @@ export interface VerifiedKey {
   userManagement: boolean;
   rateLimit: number | null;
   userDisabled: boolean;
+  permissions: Permissions;
+  /** Parsed once here, so each request checks its address in memory; null: any address. */
+  allowlist: IpAllowlist | null;
 }
 
 export type KeyCheck =
   | { ok: true; key: VerifiedKey }
   /** `malformed`: failed the shape or checksum check, with no I/O. */
-  | { ok: false; reason: 'malformed' | 'unknown' | 'revoked' | 'expired' };
+  | { ok: false; reason: 'malformed' | 'unknown' }
+  /** A known key that no longer works: its id lets usage count the 401s it still gets. */
+  | { ok: false; reason: 'revoked' | 'expired'; keyId: string };
 
 export interface KeyVerifierDeps {
   hash: KeyHasher;
@@ -63,7 +73,8 @@ export class KeyVerifier {
   private generation = 0;
 
   constructor(private readonly deps: KeyVerifierDeps) {
-    this.now = deps.now ?? Date.now;
+    // Looked up on each call (not captured), so a test's fake clock reaches expiry checks.
+    this.now = deps.now ?? (() => Date.now());
     this.byHash = new LRUCache<string, VerifiedKey>({
       max: deps.cacheSize ?? 10_000,
       ttl: deps.cacheTtlMs ?? 60_000,
@@ -99,9 +110,9 @@ export class KeyVerifier {
   }
 
   private check(key: VerifiedKey): KeyCheck {
-    if (key.revoked) return { ok: false, reason: 'revoked' };
+    if (key.revoked) return { ok: false, reason: 'revoked', keyId: key.id };
     if (key.expiresAt !== null && key.expiresAt <= this.now())
-      return { ok: false, reason: 'expired' };
+      return { ok: false, reason: 'expired', keyId: key.id };
     return { ok: true, key };
   }
 
@@ -139,5 +150,7 @@ function toVerifiedKey(row: KeyVerificationRow): VerifiedKey {
     userManagement: row.user_management === 1,
     rateLimit: row.rate_limit,
     userDisabled: row.user_disabled === 1,
+    permissions: parsePermissions(row.permissions),
+    allowlist: row.allowed_ips ? new IpAllowlist(JSON.parse(row.allowed_ips) as string[]) : null,
   };
 }

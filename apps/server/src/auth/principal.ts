@@ -1,4 +1,5 @@
 import type { BusinessRow } from '../db/schema.js';
+import type { Permissions } from '../http/access.js';
 
 export type BusinessScope =
   | { type: 'unrestricted' }
@@ -16,6 +17,8 @@ export interface Principal {
   userManagement: boolean;
   /** Requests per minute. */
   rateLimit: number;
+  /** Per resource; a session has write everywhere. */
+  permissions: Permissions;
 }
 
 /** The actor recorded in audit events. */

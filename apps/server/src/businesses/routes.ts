@@ -49,7 +49,7 @@ export function registerBusinessRoutes(app: App, deps: { businesses: BusinessSer
   app.get(
     '/api/v1/businesses/:businessId',
     {
-      config: { access: 'businessIncludingDisabled' },
+      config: { access: 'businessIncludingDisabled', resource: 'businesses' },
       schema: {
         tags,
         summary: 'Get a business',
@@ -63,7 +63,7 @@ export function registerBusinessRoutes(app: App, deps: { businesses: BusinessSer
   app.patch(
     '/api/v1/businesses/:businessId',
     {
-      config: { access: 'businessIncludingDisabled' },
+      config: { access: 'businessIncludingDisabled', resource: 'businesses' },
       schema: {
         tags,
         summary: 'Rename, re-configure, disable or re-enable a business',
@@ -81,7 +81,7 @@ export function registerBusinessRoutes(app: App, deps: { businesses: BusinessSer
   app.delete(
     '/api/v1/businesses/:businessId',
     {
-      config: { access: 'businessIncludingDisabled' },
+      config: { access: 'businessIncludingDisabled', resource: 'businesses' },
       schema: {
         tags,
         summary: 'Delete a business and everything in it',

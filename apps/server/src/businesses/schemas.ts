@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { nameText } from '../http/route-kit.js';
 import { idOf, Timestamp } from '../http/schemas.js';
 
 export const BusinessSchema = Type.Object(
@@ -15,7 +16,7 @@ export const BusinessSchema = Type.Object(
 );
 export type Business = Static<typeof BusinessSchema>;
 
-export const Name = Type.String({ minLength: 1, maxLength: 100, examples: ['Dental Clinic'] });
+export const Name = nameText({ maxLength: 100, examples: ['Dental Clinic'] });
 export const Language = Type.String({ minLength: 2, maxLength: 35, examples: ['en', 'pt-BR'] });
 export const Timezone = Type.String({ minLength: 1, maxLength: 64, examples: ['Europe/Berlin'] });
 

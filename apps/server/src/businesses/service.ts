@@ -6,10 +6,9 @@ import type { Database } from '../db/schema.js';
 import { ApiError } from '../http/errors.js';
 import type { CursorCodec, Page } from '../http/pagination.js';
 import { toPage } from '../http/pagination.js';
-import { paginate } from '../http/route-kit.js';
+import { paginate, requireText } from '../http/route-kit.js';
 import { newId } from '../ids.js';
 import { lockKeysRestrictedTo, revokeEmptyScopes } from '../keys/repo.js';
-import { requireText } from '../users/service.js';
 import {
   type BusinessPatch,
   type BusinessRow,

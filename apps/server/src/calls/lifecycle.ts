@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import { changeCredit, ensureBillingAccount, insertUsage, releaseHold } from '../billing/repo.js';
+import { findBusinessById } from '../businesses/repo.js';
 import { appendMessages, updateConversation } from '../conversations/repo.js';
 import { toConversationSummary } from '../conversations/views.js';
 import type { CallStatus, Database } from '../db/schema.js';
@@ -159,11 +160,7 @@ export function callLifecycle({ db, freeCreditMinutes, notify = () => {} }: Life
     endedAt: string,
     now: string,
   ): Promise<void> {
-    const business = await trx
-      .selectFrom('businesses')
-      .select('owner_id')
-      .where('id', '=', row.business_id)
-      .executeTakeFirst();
+    const business = await findBusinessById(trx, row.business_id);
     if (!business) return;
     const used = Math.ceil(row.duration_seconds / 60);
     const minutes = hold === undefined ? used : Math.min(used, hold);

@@ -43,7 +43,7 @@ export function registerCallRoutes(
   app.get(
     '/api/v1/businesses/:businessId/calls',
     {
-      config: { access: 'business' },
+      config: { access: 'business', resource: 'calls' },
       schema: {
         tags,
         summary: 'List calls, newest first',
@@ -58,7 +58,7 @@ export function registerCallRoutes(
   app.post(
     '/api/v1/businesses/:businessId/calls',
     {
-      config: { access: 'business' },
+      config: { access: 'business', resource: 'calls' },
       schema: {
         tags,
         summary: 'Trigger an outbound call',
@@ -89,7 +89,7 @@ export function registerCallRoutes(
   app.get(
     '/api/v1/businesses/:businessId/calls/:callId',
     {
-      config: { access: 'business' },
+      config: { access: 'business', resource: 'calls' },
       schema: {
         tags,
         summary: 'Get a call',
@@ -103,7 +103,7 @@ export function registerCallRoutes(
   app.post(
     '/api/v1/businesses/:businessId/calls/:callId/cancel',
     {
-      config: { access: 'business' },
+      config: { access: 'business', resource: 'calls' },
       schema: {
         tags,
         summary: 'Cancel a call that was not answered yet (409 once it was)',

@@ -13,6 +13,18 @@ export const CallStatusSchema = stringEnum<CallStatus>(CALL_STATUSES, {
 const Strings = (description: string, maxProperties: number) =>
   Type.Record(Type.String(), Type.String({ maxLength: 500 }), { maxProperties, description });
 
+/** Call metadata: your own key-value data, keys 1 to 40 characters. */
+const Metadata = (description: string) =>
+  Type.Record(Type.String(), Type.String({ maxLength: 500 }), {
+    maxProperties: 20,
+    description,
+    propertyNames: {
+      minLength: 1,
+      maxLength: 40,
+      'x-message': 'is not a valid metadata key: keys are 1 to 40 characters long',
+    },
+  });
+
 export const CallSchema = Type.Object(
   {
     id: idOf('call'),
@@ -50,8 +62,19 @@ export const CreateCallBody = Type.Object(
     variables: Type.Optional(
       Strings('A value for every `{{variable}}` the agent uses, e.g. `{ "patient": "Sam" }`.', 50),
     ),
-    metadata: Type.Optional(Strings('Your own key-value data (keys up to 40 characters).', 20)),
+    metadata: Type.Optional(Metadata('Your own key-value data (keys 1 to 40 characters).')),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    // A whole body that works as sent once the agent id is yours (its greeting uses {{patient}}).
+    examples: [
+      {
+        agentId: 'agt_01jdx7k3m8q9r2s4t6v8w0y2z4',
+        to: '+15005550006',
+        variables: { patient: 'Sam' },
+        metadata: { appointment: 'apt_42' },
+      },
+    ],
+  },
 );
 export type CreateCallRequest = Static<typeof CreateCallBody>;

@@ -96,7 +96,7 @@ export function callService(deps: CallServiceDeps) {
         input.from !== undefined
           ? checkPhoneNumber(input.from, '/from')
           : (settings.from ?? SIMULATOR_FROM);
-      const metadata = checkMetadata(input.metadata ?? {});
+      const metadata = input.metadata ?? {};
 
       await ensureBillingAccount(db, business.owner_id, deps.freeCreditMinutes);
 
@@ -282,13 +282,4 @@ function checkVariables(agent: AgentRow, given: Record<string, string>): Record<
     );
   }
   return given;
-}
-
-function checkMetadata(metadata: Record<string, string>): Record<string, string> {
-  for (const key of Object.keys(metadata)) {
-    if (key.length === 0 || key.length > 40) {
-      throw ApiError.invalidField(`/metadata/${key}`, 'keys must be 1 to 40 characters long');
-    }
-  }
-  return metadata;
 }

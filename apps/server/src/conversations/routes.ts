@@ -20,7 +20,7 @@ export function registerConversationRoutes(
   app.get(
     '/api/v1/businesses/:businessId/conversations',
     {
-      config: { access: 'business' },
+      config: { access: 'business', resource: 'conversations' },
       schema: {
         tags,
         summary: 'Conversation history, newest first (without transcripts)',
@@ -35,7 +35,7 @@ export function registerConversationRoutes(
   app.get(
     '/api/v1/businesses/:businessId/conversations/:conversationId',
     {
-      config: { access: 'business' },
+      config: { access: 'business', resource: 'conversations' },
       schema: {
         tags,
         summary: 'One conversation with its transcript',

@@ -1,7 +1,7 @@
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, type LogEvent, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, type LogEvent, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.js';
 import type { Database } from './schema.js';
@@ -14,6 +14,11 @@ export interface Store {
   /** PostgreSQL schema the tables live in (search_path), when not `public`. */
   readonly schema: string | undefined;
   close(): Promise<void>;
+}
+
+/** Resolves when the database answers a trivial statement (readiness). */
+export async function ping(db: Kysely<Database>): Promise<void> {
+  await sql`select 1`.execute(db);
 }
 
 const TIMESTAMPTZ_OID = 1184;

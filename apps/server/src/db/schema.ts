@@ -13,6 +13,8 @@ export interface Database {
   api_key_businesses: ApiKeyBusinessesTable;
   cache_invalidations: CacheInvalidationsTable;
   audit_events: AuditEventsTable;
+  key_policies: KeyPoliciesTable;
+  api_key_usage: ApiKeyUsageTable;
   notices: NoticesTable;
   whitelabel_settings: WhitelabelSettingsTable;
   agents: AgentsTable;
@@ -87,6 +89,27 @@ export interface ApiKeysTable {
   expires_at: string | null;
   revoked_at: string | null;
   last_used_at: string | null;
+  /** JSON `{ resource: level }`; null means write everywhere (the seed's keys). */
+  permissions: string | null;
+  /** JSON array of IPv4/IPv6 addresses and CIDRs; null means any address. */
+  allowed_ips: string | null;
+  rolled_from_id: string | null;
+  rolled_to_id: string | null;
+}
+
+export interface KeyPoliciesTable {
+  user_id: string;
+  max_lifetime_days: number | null;
+  updated_at: string;
+}
+
+/** Requests per key per UTC day (`YYYY-MM-DD`), added to by batched flushes. */
+export interface ApiKeyUsageTable {
+  key_id: string;
+  date: string;
+  requests: number;
+  rejected: number;
+  unauthorized: number;
 }
 
 export interface ApiKeyBusinessesTable {
@@ -115,6 +138,9 @@ export interface AuditEventsTable {
   target_id: string | null;
   data: string | null;
   created_at: string;
+  business_id: string | null;
+  ip: string | null;
+  user_agent: string | null;
 }
 
 /** Something a user is told until they dismiss it (`kind`: `api_key_leaked`). */

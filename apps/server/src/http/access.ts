@@ -33,8 +33,36 @@ export const ACCESS_LEVELS: readonly Access[] = [
   'businessIncludingDisabled',
 ];
 
+/** The resources a key's `permissions` name (API.md §5), each `none | read | write`. */
+export const RESOURCES = [
+  'businesses',
+  'agents',
+  'calls',
+  'conversations',
+  'webhooks',
+  'telephony',
+] as const;
+export type Resource = (typeof RESOURCES)[number];
+export type PermissionLevel = 'none' | 'read' | 'write';
+export type Permissions = Record<Resource, PermissionLevel>;
+
+/** What a key made without `permissions` gets: the seed's behaviour, write everywhere. */
+export const FULL_PERMISSIONS: Permissions = Object.freeze({
+  businesses: 'write',
+  agents: 'write',
+  calls: 'write',
+  conversations: 'write',
+  webhooks: 'write',
+  telephony: 'write',
+});
+
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
+    /**
+     * The resource(s) a `business` route touches; GET needs `read` on each, any other method
+     * `write`. Required on business routes (the server refuses to start otherwise).
+     */
+    resource?: Resource | readonly Resource[];
   }
 }

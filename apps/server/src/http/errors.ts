@@ -39,6 +39,8 @@ export const ERROR_CATALOG = {
       'This API key is restricted to some businesses; creating a business needs an unrestricted key.',
   },
   escalation_denied: { status: 403, detail: 'An API key cannot create a key wider than its own.' },
+  permission_denied: { status: 403, detail: 'This API key does not have this permission.' },
+  ip_not_allowed: { status: 403, detail: 'This API key cannot be used from this IP address.' },
   invalid_signature: { status: 403, detail: 'The request signature is not valid.' },
   session_required: { status: 403, detail: 'This endpoint is only for dashboard sessions.' },
   user_disabled: { status: 403, detail: 'This user account is disabled.' },
@@ -46,6 +48,8 @@ export const ERROR_CATALOG = {
   not_found: { status: 404, detail: 'Not found.' },
   method_not_allowed: { status: 405, detail: 'Method not allowed.' },
   conflict: { status: 409, detail: 'The request conflicts with the current state.' },
+  key_not_active: { status: 409, detail: 'This API key is revoked or expired.' },
+  key_already_rolled: { status: 409, detail: 'This API key was already rolled.' },
   email_taken: { status: 409, detail: 'An account with this email already exists.' },
   request_timeout: { status: 408, detail: 'The request took too long to arrive.' },
   payload_too_large: { status: 413, detail: 'The request body is too large.' },
@@ -124,9 +128,12 @@ export interface Problem {
   errors?: FieldError[];
 }
 
+/** The `type` URI of a problem with this code: its anchor on the error catalogue page. */
+export const errorTypeOf = (code: ErrorCode) => `/docs/errors#${code}`;
+
 export function problemOf(error: ApiError, requestId?: string): Problem {
   const problem: Problem = {
-    type: 'about:blank',
+    type: errorTypeOf(error.code),
     title: STATUS_CODES[error.status] ?? 'Error',
     status: error.status,
     detail: error.detail,

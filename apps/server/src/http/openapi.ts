@@ -3,6 +3,8 @@ import fastifySwagger from '@fastify/swagger';
 import scalarReference from '@scalar/fastify-api-reference';
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import type { Access } from './access.js';
+import { registerErrorsPage } from './errors-page.js';
+import { type DocumentExtras, describeRoute, finishDocument } from './openapi-document.js';
 import { ProblemSchema } from './schemas.js';
 
 const API_DESCRIPTION = `
@@ -37,19 +39,27 @@ function errorResponses(access: Access, route: RouteOptions): Record<string, unk
   const responses: Record<string, unknown> = {};
   const hasInput = Boolean(route.schema?.body || route.schema?.querystring || route.schema?.params);
   if (hasInput) responses['400'] = problem('The request is not valid; `errors` names each field.');
+  if (route.schema?.body) responses['415'] = problem('The body is not `application/json`.');
   if (access === 'public') return responses;
   responses['401'] = problem('No credential, or an invalid, revoked or expired key.');
   responses['403'] = problem('The credential lacks a scope this route needs, or is disabled.');
   if (access === 'business' || access === 'businessIncludingDisabled' || route.url.includes('/:')) {
     responses['404'] = problem('Not found, or not yours.');
   }
-  if (route.schema?.body) responses['415'] = problem('The body is not `application/json`.');
   responses['429'] = problem('Rate limited; see `Retry-After`.');
   return responses;
 }
 
+export interface OpenApiOptions extends DocumentExtras {
+  /** Where this server is reached: the document's `servers`, so snippets carry a host. */
+  publicUrl: string;
+}
+
 /** OpenAPI 3.1 generated from the route schemas, and the interactive reference at `/docs`. */
-export async function registerOpenApi(app: FastifyInstance): Promise<void> {
+export async function registerOpenApi(
+  app: FastifyInstance,
+  options: OpenApiOptions,
+): Promise<void> {
   app.addSchema(ProblemSchema);
 
   app.addHook('onRoute', (route) => {
@@ -57,16 +67,18 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
     if (!access || !route.schema || route.schema.hide) return;
     const responses = (route.schema.response ?? {}) as Record<string, unknown>;
     route.schema.response = { ...errorResponses(access, route), ...responses };
-    if (access !== 'public') {
-      (route.schema as Record<string, unknown>).security =
-        access === 'session' ? [{ Session: [] }] : [{ ApiKey: [] }, { Session: [] }];
-    }
+    describeRoute(access, route);
   });
 
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'Iqra API', version: '1.0.0', description: API_DESCRIPTION },
+      info: {
+        title: 'Iqra API',
+        version: '1.0.0',
+        description: API_DESCRIPTION,
+      },
+      servers: [{ url: options.publicUrl, description: 'This server' }],
       tags: [
         { name: 'Businesses', description: 'Workspaces that own agents, calls and conversations.' },
         { name: 'Agents', description: 'Voice agents: what they say and how they behave.' },
@@ -108,9 +120,24 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
             name: 'iqra_session',
             description: 'Dashboard session; non-GET requests also need `X-CSRF-Token`.',
           },
+          CsrfToken: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'X-CSRF-Token',
+            description:
+              'The `csrfToken` of the session answer; with `Session`, on non-GET requests.',
+          },
         },
       },
     },
+    transformObject: (documentObject) =>
+      finishDocument(
+        ('openapiObject' in documentObject ? documentObject.openapiObject : {}) as Record<
+          string,
+          unknown
+        >,
+        { webhooks: options.webhooks },
+      ) as never,
     refResolver: {
       buildLocalReference: (json, _baseUri, _fragment, i) =>
         typeof json.$id === 'string' ? json.$id : `def-${i}`,
@@ -129,6 +156,8 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
     }
     return payload;
   });
+
+  registerErrorsPage(app);
 
   await app.register(scalarReference, {
     routePrefix: '/docs',

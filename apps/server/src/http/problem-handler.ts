@@ -134,12 +134,27 @@ interface AjvError {
   message?: string;
   params: Record<string, unknown>;
   /** With ajv's `verbose`: the schema that failed, which may say in words what a pattern means. */
-  parentSchema?: { 'x-pattern-message'?: string };
+  parentSchema?: { 'x-pattern-message'?: string; 'x-message'?: string };
+  /** Set on errors about an object's key (JSON Schema `propertyNames`). */
+  propertyName?: string;
 }
+
+/** At most this many field errors are reported: enough for any form, bounded for any body. */
+export const MAX_FIELD_ERRORS = 20;
 
 function validationError(error: FastifyError): ApiError {
   const part = error.validationContext ?? 'body';
-  const errors = (error.validation as AjvError[]).map((e) => fieldError(e, part));
+  const errors: FieldError[] = [];
+  const seen = new Set<string>();
+  for (const e of error.validation as AjvError[]) {
+    const field = fieldError(e, part);
+    // allErrors can report one field twice (a union's branches, a format and a length): keep
+    // the first message per field.
+    if (seen.has(field.path)) continue;
+    seen.add(field.path);
+    errors.push(field);
+    if (errors.length === MAX_FIELD_ERRORS) break;
+  }
   const first = errors[0];
   const label = PART_LABELS[part] ?? 'Request';
   const detail = first
@@ -165,6 +180,9 @@ function fieldError(e: AjvError, part: string): FieldError {
       e.params.error === 'mapping'
         ? `has an unknown value ${JSON.stringify(e.params.tagValue)}`
         : 'is required and must be a string';
+  } else if (e.propertyName !== undefined) {
+    path = `${path}/${e.propertyName}`;
+    message = e.parentSchema?.['x-message'] ?? 'is not an allowed key';
   } else if (e.keyword === 'pattern' && e.parentSchema?.['x-pattern-message']) {
     message = e.parentSchema['x-pattern-message'];
   } else if (e.keyword === 'enum' && Array.isArray(e.params.allowedValues)) {

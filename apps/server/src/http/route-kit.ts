@@ -101,3 +101,13 @@ export function isoTime(value: string, name: string): string {
   }
   return new Date(at).toISOString();
 }
+
+/**
+ * Trimmed text that is not blank; a 400 naming the field otherwise. The schemas say the same for
+ * API requests; this holds it for callers that bypass them (the operator CLI).
+ */
+export function requireText(value: string, path: string): string {
+  const text = value.trim();
+  if (text === '') throw ApiError.invalidField(path, 'must not be blank');
+  return text;
+}

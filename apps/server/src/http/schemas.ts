@@ -1,4 +1,5 @@
 import { type TSchema, Type } from 'typebox';
+import { ERROR_CATALOG, type ErrorCode } from './errors.js';
 
 export const Timestamp = Type.String({
   format: 'date-time',
@@ -14,22 +15,35 @@ export function idOf(prefix: string, description?: string) {
   });
 }
 
-export const FieldErrorSchema = Type.Object({
-  path: Type.String({ description: 'JSON pointer into the request part.' }),
-  message: Type.String(),
-  in: Type.Optional(Type.String({ description: 'body, query, params or headers' })),
-});
+export const FieldErrorSchema = Type.Object(
+  {
+    path: Type.String({ description: 'JSON pointer into the request part.' }),
+    message: Type.String(),
+    in: Type.Optional(Type.String({ description: 'body, query, params or headers' })),
+  },
+  { title: 'FieldError' },
+);
 
 /** RFC 9457 problem details, as every error answer of the API carries them. */
 export const ProblemSchema = Type.Object(
   {
-    type: Type.String(),
-    title: Type.String(),
-    status: Type.Integer(),
-    detail: Type.String(),
-    code: Type.String({ description: 'Stable, machine-readable error code.' }),
-    requestId: Type.Optional(Type.String()),
-    errors: Type.Optional(Type.Array(FieldErrorSchema)),
+    type: Type.String({
+      format: 'uri-reference',
+      description: 'Where the code is explained: `/docs/errors#<code>`.',
+      examples: ['/docs/errors#validation_error'],
+    }),
+    title: Type.String({ examples: ['Bad Request'] }),
+    status: Type.Integer({ examples: [400] }),
+    detail: Type.String({ examples: ['Body "name" must NOT have fewer than 1 characters.'] }),
+    code: Type.Unsafe<ErrorCode>({
+      type: 'string',
+      enum: Object.keys(ERROR_CATALOG),
+      description: 'Stable, machine-readable error code; see /docs/errors.',
+    }),
+    requestId: Type.Optional(Type.String({ examples: ['req_9b2f0c6f1a4e4c0f8f5d2a7b3c1e9d04'] })),
+    errors: Type.Optional(
+      Type.Array(FieldErrorSchema, { description: 'Every failing field (at most 20).' }),
+    ),
   },
   { $id: 'Problem', title: 'Problem' },
 );

@@ -1,5 +1,8 @@
 import { type RawBuilder, type SqlBool, sql } from 'kysely';
+import { blocksInside } from '../auth/ip-allowlist.js';
+import { widerPermission } from '../auth/permissions.js';
 import type { BusinessScope } from '../auth/principal.js';
+import { type Permissions, RESOURCES } from '../http/access.js';
 
 /** What a key may do, in every dimension a child key could exceed. */
 export interface KeyLimits {
@@ -9,6 +12,20 @@ export interface KeyLimits {
   rateLimitPerMinute: number;
   /** ISO-8601, or null for a key that never expires. */
   expiresAt: string | null;
+  permissions: Permissions;
+  /** Canonical, sorted entries; empty means any address. */
+  allowedIps: string[];
+}
+
+/**
+ * How `permissions` and `allowed_ips` are stored: canonical JSON (resources in RESOURCES order,
+ * addresses sorted), so the SQL filters below can match the text exactly on both engines.
+ */
+export function storedPermissions(permissions: Permissions): string {
+  return JSON.stringify(Object.fromEntries(RESOURCES.map((r) => [r, permissions[r]])));
+}
+export function storedAllowedIps(allowedIps: readonly string[]): string | null {
+  return allowedIps.length > 0 ? JSON.stringify([...allowedIps].sort()) : null;
 }
 
 export type Dimension = keyof KeyLimits;
@@ -68,6 +85,36 @@ export const DIMENSIONS: readonly DimensionRule[] = [
       viewer.expiresAt === null
         ? undefined
         : sql<SqlBool>`(k.expires_at is not null and k.expires_at <= ${viewer.expiresAt})`,
+  },
+  {
+    name: 'permissions',
+    wider: (child, maker) => widerPermission(child.permissions, maker.permissions) !== undefined,
+    inside: (viewer) => {
+      // Stored canonically (storedPermissions), so a resource's level is an exact substring;
+      // null is a pre-permissions key: write everywhere.
+      const parts = RESOURCES.flatMap((r) => {
+        const level = viewer.permissions[r];
+        if (level === 'write') return [];
+        return level === 'read'
+          ? [sql<SqlBool>`k.permissions not like ${`%"${r}":"write"%`}`]
+          : [sql<SqlBool>`k.permissions like ${`%"${r}":"none"%`}`];
+      });
+      return parts.length === 0
+        ? undefined
+        : sql<SqlBool>`(k.permissions is not null and ${sql.join(parts, sql` and `)})`;
+    },
+  },
+  {
+    name: 'allowedIps',
+    wider: (child, maker) =>
+      maker.allowedIps.length > 0 &&
+      (child.allowedIps.length === 0 || !blocksInside(child.allowedIps, maker.allowedIps)),
+    // Conservative: a viewer with an allowlist sees the keys with exactly its list (what its
+    // children inherit). A narrower key is hidden from it — never a wider one shown.
+    inside: (viewer) =>
+      viewer.allowedIps.length === 0
+        ? undefined
+        : sql<SqlBool>`k.allowed_ips = ${storedAllowedIps(viewer.allowedIps)}`,
   },
 ];
 

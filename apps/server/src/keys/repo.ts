@@ -1,4 +1,5 @@
 import { type RawBuilder, type Selectable, type SqlBool, sql } from 'kysely';
+import type { UsageDelta } from '../auth/key-usage.js';
 import type { KeyVerificationRow } from '../auth/key-verifier.js';
 import type { ApiKeysTable, Db, Flag, RevokedReason } from '../db/schema.js';
 
@@ -57,6 +58,8 @@ export async function findKeyForVerification(
       'k.user_management',
       'k.rate_limit',
       'u.disabled as user_disabled',
+      'k.permissions',
+      'k.allowed_ips',
     ])
     .where('k.key_hash', '=', keyHash)
     .executeTakeFirst();
@@ -114,13 +117,15 @@ export async function revokeApiKey(
   keyId: string,
   at: string,
   reason: RevokedReason,
-): Promise<void> {
-  await db
+): Promise<boolean> {
+  // Expired keys count as active here: revoking one still records that it must never return.
+  const result = await db
     .updateTable('api_keys')
     .set({ status: 'revoked', revoked_at: at, revoked_reason: reason })
     .where('id', '=', keyId)
     .where('status', '=', 'active')
-    .execute();
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
 }
 
 /**
@@ -180,4 +185,98 @@ export async function recordLastUsed(db: Db, uses: Map<string, string>): Promise
       .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', at)]))
       .execute();
   }
+}
+
+/** One statement per flush; each row adds to what other nodes wrote (API.md §5). */
+export async function addKeyUsage(db: Db, deltas: UsageDelta[]): Promise<void> {
+  if (deltas.length === 0) return;
+  await db
+    .insertInto('api_key_usage')
+    .values(
+      deltas.map((d) => ({
+        key_id: d.keyId,
+        date: d.date,
+        requests: d.requests,
+        rejected: d.rejected,
+        unauthorized: d.unauthorized,
+      })),
+    )
+    .onConflict((oc) =>
+      oc.columns(['key_id', 'date']).doUpdateSet((eb) => ({
+        requests: eb('api_key_usage.requests', '+', eb.ref('excluded.requests')),
+        rejected: eb('api_key_usage.rejected', '+', eb.ref('excluded.rejected')),
+        unauthorized: eb('api_key_usage.unauthorized', '+', eb.ref('excluded.unauthorized')),
+      })),
+    )
+    .execute();
+}
+
+export async function findKeyUsage(db: Db, keyId: string, since: string) {
+  return db
+    .selectFrom('api_key_usage')
+    .select(['date', 'requests', 'rejected', 'unauthorized'])
+    .where('key_id', '=', keyId)
+    .where('date', '>=', since)
+    .orderBy('date')
+    .execute();
+}
+
+/** Keys minted through any of `keyIds` or rolled from them: one generation of the walk. */
+export async function findChildKeyIds(db: Db, userId: string, keyIds: string[]) {
+  if (keyIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('api_keys')
+    .select('id')
+    .where('user_id', '=', userId)
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('created_by_type', '=', 'api_key'), eb('created_by_id', 'in', keyIds)]),
+        eb('rolled_from_id', 'in', keyIds),
+      ]),
+    )
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+export async function markRolled(
+  db: Db,
+  keyId: string,
+  rolledToId: string,
+  expiresAt: string,
+): Promise<boolean> {
+  // Guarded on rolled_to_id: of two concurrent rolls of one key, exactly one wins.
+  const result = await db
+    .updateTable('api_keys')
+    .set({ rolled_to_id: rolledToId, expires_at: expiresAt })
+    .where('id', '=', keyId)
+    .where('rolled_to_id', 'is', null)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+export async function updateApiKey(
+  db: Db,
+  keyId: string,
+  set: { name?: string; allowed_ips?: string | null },
+): Promise<void> {
+  await db.updateTable('api_keys').set(set).where('id', '=', keyId).execute();
+}
+
+export async function findKeyPolicy(db: Db, userId: string) {
+  return db
+    .selectFrom('key_policies')
+    .select('max_lifetime_days')
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+}
+
+export async function saveKeyPolicy(db: Db, userId: string, maxLifetimeDays: number | null) {
+  const updated_at = new Date().toISOString();
+  await db
+    .insertInto('key_policies')
+    .values({ user_id: userId, max_lifetime_days: maxLifetimeDays, updated_at })
+    .onConflict((oc) =>
+      oc.column('user_id').doUpdateSet({ max_lifetime_days: maxLifetimeDays, updated_at }),
+    )
+    .execute();
 }

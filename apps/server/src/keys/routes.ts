@@ -2,7 +2,34 @@ import { type Static, Type } from 'typebox';
 import { actorOf, type Principal } from '../auth/principal.js';
 import { idOf, NullableTimestamp, PageQuery, pageOf, Timestamp } from '../http/schemas.js';
 import type { App } from '../http/types.js';
+import { registerKeyLifecycleRoutes } from './lifecycle-routes.js';
 import type { KeyActor, KeyService } from './service.js';
+
+const Level = Type.Union([Type.Literal('none'), Type.Literal('read'), Type.Literal('write')]);
+const permissionProps = {
+  businesses: Level,
+  agents: Level,
+  calls: Level,
+  conversations: Level,
+  webhooks: Level,
+  telephony: Level,
+};
+export const PermissionsSchema = Type.Object(permissionProps, {
+  additionalProperties: false,
+  title: 'KeyPermissions',
+  description: 'Per resource: GET needs `read`, any other method `write` (write includes read).',
+});
+const PermissionsInput = Type.Partial(Type.Object(permissionProps), {
+  additionalProperties: false,
+  description:
+    "Resources not named are `none`. Omitted: write everywhere from a session, the key's own from an API key.",
+});
+export const AllowedIpsSchema = Type.Array(Type.String({ minLength: 2, maxLength: 64 }), {
+  maxItems: 100,
+  description:
+    'IPv4/IPv6 addresses or CIDR blocks the key may be used from; empty means any address.',
+  examples: [['203.0.113.0/24', '2001:db8::/32']],
+});
 
 const UnrestrictedScope = Type.Object(
   { type: Type.Literal('unrestricted') },
@@ -56,6 +83,8 @@ export const ApiKeySchema = Type.Object(
     lastFour: Type.String(),
     businessScope: HeldBusinessScopeSchema,
     userManagement: Type.Boolean(),
+    permissions: PermissionsSchema,
+    allowedIps: AllowedIpsSchema,
     rateLimitPerMinute: Type.Integer({ description: 'Requests per minute this key may make.' }),
     status: Type.Union([Type.Literal('active'), Type.Literal('revoked'), Type.Literal('expired')]),
     revokedReason: Type.Union(
@@ -80,6 +109,12 @@ export const ApiKeySchema = Type.Object(
       },
       { description: 'Who made the key: a dashboard session, an API key, or the operator CLI.' },
     ),
+    rolledFromId: Type.Union([idOf('key'), Type.Null()], {
+      description: 'The key this one replaced by a roll.',
+    }),
+    rolledToId: Type.Union([idOf('key'), Type.Null()], {
+      description: 'The key this one was rolled to (it works until its `expiresAt`).',
+    }),
     createdAt: Timestamp,
     lastUsedAt: NullableTimestamp,
     expiresAt: NullableTimestamp,
@@ -119,6 +154,8 @@ export const CreateApiKeyBody = Type.Object(
         description: 'Lets the key reach /api/v1/user: profile, billing, white-label, keys.',
       }),
     ),
+    permissions: Type.Optional(PermissionsInput),
+    allowedIps: Type.Optional(AllowedIpsSchema),
     rateLimitPerMinute: Type.Optional(
       Type.Integer({
         minimum: 1,
@@ -138,7 +175,7 @@ export const CreateApiKeyBody = Type.Object(
 );
 export type CreateApiKeyRequest = Static<typeof CreateApiKeyBody>;
 
-const KeyParams = Type.Object({ keyId: Type.String({ maxLength: 64 }) });
+export const KeyParams = Type.Object({ keyId: Type.String({ maxLength: 64 }) });
 const ListQuery = Type.Object({
   ...PageQuery,
   status: Type.Optional(
@@ -149,7 +186,7 @@ const ListQuery = Type.Object({
 const tags = ['API keys'];
 
 /** An API key acts as itself (bounded by its own limits); a session acts as its user. */
-function keyActorOf(principal: Principal): KeyActor {
+export function keyActorOf(principal: Principal): KeyActor {
   return principal.kind === 'key'
     ? { userId: principal.userId, keyId: principal.keyId }
     : { userId: principal.userId };
@@ -219,11 +256,23 @@ export function registerKeyRoutes(app: App, deps: { keys: KeyService }): void {
       schema: {
         tags,
         summary: 'Revoke an API key (it stays listed as revoked)',
+        description:
+          'With `cascade=true`, also every key minted through it or rolled from it, transitively; `cascaded` lists the keys whose status changed.',
         params: KeyParams,
-        response: { 200: ApiKeySchema },
+        querystring: Type.Object({ cascade: Type.Optional(Type.Boolean({ default: false })) }),
+        response: {
+          200: Type.Object({
+            ...ApiKeySchema.properties,
+            cascaded: Type.Optional(Type.Array(idOf('key'))),
+          }),
+        },
       },
     },
     async (request) =>
-      keys.revoke(keyActorOf(request.principal), request.params.keyId, actorOf(request.principal)),
+      keys.revoke(keyActorOf(request.principal), request.params.keyId, actorOf(request.principal), {
+        cascade: request.query.cascade === true,
+      }),
   );
+
+  registerKeyLifecycleRoutes(app, deps);
 }

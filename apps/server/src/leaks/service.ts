@@ -10,7 +10,6 @@ import type { CursorCodec, Page } from '../http/pagination.js';
 import { paginate } from '../http/route-kit.js';
 import { newId } from '../ids.js';
 import { findApiKeyById, findKeyForVerification } from '../keys/repo.js';
-import type { LeakRevocation } from '../keys/revoke-leaked.js';
 import { recordEvent } from '../webhooks/outbox.js';
 import {
   dismissNotice,
@@ -23,12 +22,18 @@ import {
 import type { Notice, ReportedToken, ReportLabel } from './schemas.js';
 import { loadPartnerKeys, type PartnerSignature, verifyPartnerSignature } from './signature.js';
 
+/** What a leak revoke changed: the found key itself, and the descendants it revoked. */
+export interface LeakRevocation {
+  changed: boolean;
+  cascaded: string[];
+}
+
 export interface LeakServiceDeps {
   db: Db;
   hash: KeyHasher;
   cursors: CursorCodec;
   /** Revokes the found key and its descendants inside the given transaction (keys feature). */
-  revokeLeaked: (trx: Db, keyId: string) => Promise<LeakRevocation>;
+  revokeLeaked: (trx: Db, keyId: string, auditActor: string) => Promise<LeakRevocation>;
   publish: (invalidation: Invalidation) => void;
   /** Failed authentications per client address: a bad signature spends one. */
   authFailures: Pick<Throttle, 'consume' | 'isExhausted'>;
@@ -76,7 +81,7 @@ export function leakService(deps: LeakServiceDeps) {
     const found = await findKeyForVerification(db, hash(token));
     if (!found) return undefined;
     const outcome = await db.transaction().execute(async (trx) => {
-      const revocation = await revokeLeaked(trx, found.id);
+      const revocation = await revokeLeaked(trx, found.id, from.actor);
       const key = await findApiKeyById(trx, found.id);
       if (!key) return { keyId: found.id, reported: false, revocation };
       const at = new Date().toISOString();

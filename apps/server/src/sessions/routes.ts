@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SESSION_COOKIE, SESSION_TTL_MS } from '../auth/session-tokens.js';
+import { problemResponse } from '../http/openapi.js';
 import { NoContent } from '../http/schemas.js';
 import type { App } from '../http/types.js';
 import { LoginBody, SessionSchema, SignupBody } from './schemas.js';
@@ -35,7 +36,11 @@ export function registerSessionRoutes(app: App, deps: SessionRouteDeps): void {
         tags,
         summary: 'Create an account and start a session',
         body: SignupBody,
-        response: { 201: SessionSchema },
+        response: {
+          201: SessionSchema,
+          409: problemResponse('`email_taken`: an account with this email already exists.'),
+          429: problemResponse('Too many signups from this address; see `Retry-After`.'),
+        },
       },
     },
     async (request, reply) => {
@@ -52,7 +57,12 @@ export function registerSessionRoutes(app: App, deps: SessionRouteDeps): void {
         tags,
         summary: 'Log in and start a session',
         body: LoginBody,
-        response: { 200: SessionSchema },
+        response: {
+          200: SessionSchema,
+          401: problemResponse('`invalid_credentials`: wrong email or password.'),
+          403: problemResponse('`user_disabled`: the account is disabled.'),
+          429: problemResponse('Too many failed logins; see `Retry-After`.'),
+        },
       },
     },
     async (request, reply) =>
@@ -79,7 +89,12 @@ export function registerSessionRoutes(app: App, deps: SessionRouteDeps): void {
       schema: {
         tags,
         summary: 'The current session',
-        response: { 200: SessionSchema },
+        response: {
+          200: SessionSchema,
+          401: problemResponse('`invalid_credentials`: wrong email or password.'),
+          403: problemResponse('`user_disabled`: the account is disabled.'),
+          429: problemResponse('Too many failed logins; see `Retry-After`.'),
+        },
       },
     },
     async (request) =>

@@ -1,13 +1,11 @@
-import { sql } from 'kysely';
 import { Type } from 'typebox';
-import type { Store } from '../db/connect.js';
 import { ApiError } from '../http/errors.js';
 import type { App } from '../http/types.js';
 
 const Status = Type.Object({ status: Type.String({ examples: ['ok'] }) });
 const tags = ['Service'];
 
-export function registerSystemRoutes(app: App, deps: { store: Store }): void {
+export function registerSystemRoutes(app: App, deps: { ping: () => Promise<void> }): void {
   app.get(
     '/healthz',
     {
@@ -27,7 +25,7 @@ export function registerSystemRoutes(app: App, deps: { store: Store }): void {
     },
     async (request) => {
       try {
-        await sql`select 1`.execute(deps.store.db);
+        await deps.ping();
       } catch (error) {
         request.log.warn({ err: error }, 'readiness check failed');
         throw new ApiError('service_unavailable', 'The database is not reachable.');

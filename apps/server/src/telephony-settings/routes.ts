@@ -12,7 +12,7 @@ export function registerTelephonyRoutes(app: App, deps: { telephony: TelephonySe
   app.get(
     '/api/v1/businesses/:businessId/telephony',
     {
-      config: { access: 'business' },
+      config: { access: 'business', resource: 'telephony' },
       schema: {
         tags,
         summary: 'Which carrier places this business’s calls',
@@ -26,7 +26,7 @@ export function registerTelephonyRoutes(app: App, deps: { telephony: TelephonySe
   app.put(
     '/api/v1/businesses/:businessId/telephony',
     {
-      config: { access: 'business' },
+      config: { access: 'business', resource: 'telephony' },
       schema: {
         tags,
         summary: 'Choose the carrier: the simulator, or Twilio with your account',

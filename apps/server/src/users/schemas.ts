@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { nameText } from '../http/route-kit.js';
 import { idOf, Timestamp } from '../http/schemas.js';
 
 export const UserSchema = Type.Object(
@@ -13,7 +14,7 @@ export const UserSchema = Type.Object(
 export type User = Static<typeof UserSchema>;
 
 export const UpdateUserBody = Type.Object(
-  { name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })) },
+  { name: Type.Optional(nameText({ maxLength: 100, examples: ['Ada Lovelace'] })) },
   { additionalProperties: false },
 );
 export type UpdateUserRequest = Static<typeof UpdateUserBody>;

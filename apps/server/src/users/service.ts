@@ -5,6 +5,7 @@ import { type Invalidation, recordInvalidation } from '../cache/invalidation.js'
 import { isUniqueViolation } from '../db/errors.js';
 import type { Database } from '../db/schema.js';
 import { ApiError } from '../http/errors.js';
+import { requireText } from '../http/route-kit.js';
 import { newId } from '../ids.js';
 import { findUserByEmail, findUserById, insertUser, type UserRow, updateUser } from './repo.js';
 import type { User } from './schemas.js';
@@ -106,11 +107,4 @@ export function userService({ db, publish }: UserServiceDeps) {
       publish({ userId });
     },
   };
-}
-
-/** Trimmed text that is not blank; a 400 naming the field otherwise. */
-export function requireText(value: string, path: string): string {
-  const text = value.trim();
-  if (text === '') throw ApiError.invalidField(path, 'must not be blank');
-  return text;
 }

@@ -21,7 +21,7 @@ export function registerWebhookRoutes(app: App, deps: { webhooks: WebhookService
   app.get(
     '/api/v1/businesses/:businessId/webhooks',
     {
-      config: { access: 'business' },
+      config: { access: 'business', resource: 'webhooks' },
       schema: {
         tags,
         summary: 'List webhook endpoints (never their secrets)',
@@ -36,7 +36,7 @@ export function registerWebhookRoutes(app: App, deps: { webhooks: WebhookService
   app.post(
     '/api/v1/businesses/:businessId/webhooks',
     {
-      config: { access: 'business' },
+      config: { access: 'business', resource: 'webhooks' },
       schema: {
         tags,
         summary: 'Add a webhook endpoint (its signing secret is shown once)',
@@ -62,7 +62,7 @@ export function registerWebhookRoutes(app: App, deps: { webhooks: WebhookService
   app.get(
     '/api/v1/businesses/:businessId/webhooks/:webhookId',
     {
-      config: { access: 'business' },
+      config: { access: 'business', resource: 'webhooks' },
       schema: {
         tags,
         summary: 'Get a webhook endpoint',
@@ -76,7 +76,7 @@ export function registerWebhookRoutes(app: App, deps: { webhooks: WebhookService
   app.delete(
     '/api/v1/businesses/:businessId/webhooks/:webhookId',
     {
-      config: { access: 'business' },
+      config: { access: 'business', resource: 'webhooks' },
       schema: {
         tags,
         summary: 'Delete a webhook endpoint (pending deliveries are dropped)',
@@ -93,7 +93,8 @@ export function registerWebhookRoutes(app: App, deps: { webhooks: WebhookService
   app.get(
     '/api/v1/businesses/:businessId/webhooks/:webhookId/deliveries',
     {
-      config: { access: 'business' },
+      // A delivery carries a call's event payload: reading it needs both resources.
+      config: { access: 'business', resource: ['webhooks', 'calls'] },
       schema: {
         tags,
         summary: 'Deliveries to an endpoint, newest event first: see what failed and why',

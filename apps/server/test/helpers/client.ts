@@ -90,6 +90,9 @@ export interface KeyBody {
   businessScope?: { type: 'unrestricted' } | { type: 'restricted'; businessIds: string[] };
   userManagement?: boolean;
   expiresAt?: string | null;
+  permissions?: Partial<Record<string, 'none' | 'read' | 'write'>>;
+  allowedIps?: string[];
+  rateLimitPerMinute?: number;
 }
 
 export async function createKey(

@@ -6,6 +6,7 @@ import { callsMigration } from './0003_calls.js';
 import { webhooksBillingMigration } from './0004_webhooks_billing.js';
 import { keyContainmentMigration } from './0005_key_containment.js';
 import { creditHoldsMigration } from './0006_credit_holds.js';
+import { keyLifecycleMigration } from './0007_key_lifecycle.js';
 import { leakResponseMigration } from './0008_leak_response.js';
 
 export interface MigrationContext {
@@ -25,6 +26,7 @@ function migrations(context: MigrationContext): Record<string, Migration> {
     '0004_webhooks_billing': webhooksBillingMigration(context),
     '0005_key_containment': keyContainmentMigration(context),
     '0006_credit_holds': creditHoldsMigration(context),
+    '0007_key_lifecycle': keyLifecycleMigration(context),
     '0008_leak_response': leakResponseMigration(context),
   };
 }

@@ -1,0 +1,87 @@
+/** One key's counts for one UTC day. */
+export interface UsageDelta {
+  keyId: string;
+  date: string;
+  requests: number;
+  rejected: number;
+  unauthorized: number;
+}
+
+/**
+ * Per-key request counts, kept in memory and written in one additive batch per flush, so a
+ * request never writes to the database and several nodes' flushes sum (API.md §5).
+ */
+export class KeyUsageCounter {
+  private pending = new Map<string, UsageDelta>();
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly write: (deltas: UsageDelta[]) => Promise<void>,
+    private readonly options: {
+      intervalMs: number;
+      onError: (error: unknown) => void;
+      now?: () => number;
+    },
+  ) {}
+
+  count(keyId: string, outcome: { rejected: boolean; unauthorized: boolean }): void {
+    const date = new Date((this.options.now ?? Date.now)()).toISOString().slice(0, 10);
+    const slot = `${keyId}|${date}`;
+    let delta = this.pending.get(slot);
+    if (!delta) {
+      delta = { keyId, date, requests: 0, rejected: 0, unauthorized: 0 };
+      this.pending.set(slot, delta);
+    }
+    delta.requests++;
+    if (outcome.rejected) delta.rejected++;
+    if (outcome.unauthorized) delta.unauthorized++;
+  }
+
+  /** Counts not yet written, for answers that should not look stale. */
+  pendingFor(keyId: string): UsageDelta[] {
+    return [...this.pending.values()].filter((d) => d.keyId === keyId);
+  }
+
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => void this.flush(), this.options.intervalMs);
+    this.timer.unref();
+  }
+
+  flush(): Promise<void> {
+    this.flushing = this.flushing.then(async () => {
+      if (this.pending.size === 0) return;
+      const batch = [...this.pending.values()];
+      this.pending = new Map();
+      try {
+        await this.write(batch);
+      } catch (error) {
+        // Nothing was added (one statement): count the batch again at the next flush.
+        for (const d of batch) {
+          const slot = `${d.keyId}|${d.date}`;
+          const now = this.pending.get(slot);
+          this.pending.set(
+            slot,
+            now
+              ? {
+                  ...d,
+                  requests: d.requests + now.requests,
+                  rejected: d.rejected + now.rejected,
+                  unauthorized: d.unauthorized + now.unauthorized,
+                }
+              : d,
+          );
+        }
+        this.options.onError(error);
+      }
+    });
+    return this.flushing;
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.flush();
+  }
+}

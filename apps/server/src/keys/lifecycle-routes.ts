@@ -1,0 +1,153 @@
+import { Type } from 'typebox';
+import { actorOf } from '../auth/principal.js';
+import type { App } from '../http/types.js';
+import {
+  AllowedIpsSchema,
+  ApiKeySchema,
+  CreatedApiKeySchema,
+  KeyParams,
+  keyActorOf,
+} from './routes.js';
+import type { KeyService } from './service.js';
+
+const tags = ['API keys'];
+
+const KeyPolicySchema = Type.Object(
+  {
+    maxLifetimeDays: Type.Union([Type.Integer({ minimum: 1, maximum: 3650 }), Type.Null()], {
+      description:
+        'New keys without `expiresAt` expire after this many days; a later `expiresAt` is refused. Null: no maximum.',
+    }),
+  },
+  { additionalProperties: false, title: 'KeyPolicy' },
+);
+
+const KeyUsageSchema = Type.Object(
+  {
+    data: Type.Array(
+      Type.Object({
+        date: Type.String({ format: 'date' }),
+        requests: Type.Integer({ description: 'Every answer the key got.' }),
+        rejected: Type.Integer({ description: 'Its 403 and 429 answers.' }),
+        unauthorized: Type.Integer({
+          description: 'The 401s sent to it after it was revoked, expired or rolled past overlap.',
+        }),
+      }),
+    ),
+  },
+  { title: 'KeyUsage' },
+);
+
+/** Edit, roll, key policy and per-key usage (API.md §5). */
+export function registerKeyLifecycleRoutes(app: App, deps: { keys: KeyService }): void {
+  const { keys } = deps;
+
+  app.patch(
+    '/api/v1/user/api-keys/:keyId',
+    {
+      config: { access: 'userManagement' },
+      schema: {
+        tags,
+        summary: 'Rename a key or change its allowlist (an API key may only narrow it)',
+        params: KeyParams,
+        body: Type.Object(
+          {
+            name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+            allowedIps: Type.Optional(AllowedIpsSchema),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: ApiKeySchema },
+      },
+    },
+    async (request) =>
+      keys.update(
+        { ...keyActorOf(request.principal), actor: actorOf(request.principal) },
+        request.params.keyId,
+        request.body,
+      ),
+  );
+
+  app.post(
+    '/api/v1/user/api-keys/:keyId/roll',
+    {
+      config: { access: 'userManagement' },
+      schema: {
+        tags,
+        summary: 'Roll a key: a new key with the same rights; the old one works during the overlap',
+        params: KeyParams,
+        body: Type.Optional(
+          Type.Object(
+            {
+              overlapSeconds: Type.Optional(
+                Type.Integer({ minimum: 0, maximum: 604_800, default: 86_400 }),
+              ),
+            },
+            { additionalProperties: false },
+          ),
+        ),
+        response: { 201: CreatedApiKeySchema },
+      },
+    },
+    async (request, reply) => {
+      const { principal } = request;
+      const rolled = await keys.roll(
+        {
+          ...keyActorOf(principal),
+          actor: actorOf(principal),
+          createdBy: principal.kind === 'key' ? 'api_key' : 'user',
+        },
+        request.params.keyId,
+        request.body?.overlapSeconds ?? 86_400,
+      );
+      reply.header('cache-control', 'no-store');
+      return reply.code(201).send({ ...rolled.view, key: rolled.key });
+    },
+  );
+
+  app.get(
+    '/api/v1/user/api-keys/:keyId/usage',
+    {
+      config: { access: 'userManagement' },
+      schema: {
+        tags,
+        summary: "A key's requests per UTC day, oldest first",
+        params: KeyParams,
+        querystring: Type.Object({
+          days: Type.Optional(Type.Integer({ minimum: 1, maximum: 90, default: 30 })),
+        }),
+        response: { 200: KeyUsageSchema },
+      },
+    },
+    async (request) =>
+      keys.usage(keyActorOf(request.principal), request.params.keyId, request.query.days ?? 30),
+  );
+
+  app.get(
+    '/api/v1/user/key-policy',
+    {
+      config: { access: 'userManagement' },
+      schema: { tags, summary: "The account's key policy", response: { 200: KeyPolicySchema } },
+    },
+    async (request) => keys.getPolicy(request.principal.userId),
+  );
+
+  app.put(
+    '/api/v1/user/key-policy',
+    {
+      config: { access: 'session' },
+      schema: {
+        tags,
+        summary: "Set the account's key policy (dashboard session only)",
+        body: KeyPolicySchema,
+        response: { 200: KeyPolicySchema },
+      },
+    },
+    async (request) =>
+      keys.putPolicy(
+        request.principal.userId,
+        actorOf(request.principal),
+        request.body.maxLifetimeDays,
+      ),
+  );
+}
