@@ -111,7 +111,9 @@ describe('iqra scan', { timeout: 90_000 }, () => {
       `src/config.txt:3  ${masked(keys.active.key)}`,
       `src/settings.json:4  ${masked(keys.revoked.key)}`,
     ]);
-    expect(run.stderr).toMatch(/3 API key\(s\) and 2 client token\(s\) found; .*1 binary or unreadable skipped/);
+    expect(run.stderr).toMatch(
+      /3 API key\(s\) and 2 client token\(s\) found; .*1 binary or unreadable skipped/,
+    );
     expectNoWholeSecret(run);
   });
 
