@@ -23,6 +23,7 @@ import type { App } from './http/types.js';
 import { registerValidation } from './http/validation.js';
 import { registerKeyClientTokenRoutes } from './keys/client-token-routes.js';
 import { registerKeyRoutes } from './keys/routes.js';
+import { registerLeakRoutes } from './leaks/routes.js';
 import { registerSessionRoutes } from './sessions/routes.js';
 import { registerSystemRoutes } from './system/routes.js';
 import { registerTelephonyRoutes } from './telephony-settings/routes.js';
@@ -51,6 +52,7 @@ const FEATURES: ((app: App, s: Services) => void)[] = [
     registerClientTokenRoutes(app, { clientTokens: s.clientTokens });
     registerKeyClientTokenRoutes(app, { clientTokens: s.clientTokens });
   },
+  (app, s) => registerLeakRoutes(app, { leaks: s.leaks }),
   (app, s) => registerBusinessRoutes(app, { businesses: s.businesses }),
   (app, s) => registerAgentRoutes(app, { agents: s.agents }),
   (app, s) => registerCallRoutes(app, { calls: s.calls, twilioStatus: s.twilioStatus }),

@@ -8,6 +8,7 @@ import { openStore, type Store } from './db/connect.js';
 import { migrateToLatest } from './db/migrations/index.js';
 import { ApiError } from './http/errors.js';
 import { findApiKeyById, listApiKeys } from './keys/repo.js';
+import { runScan, scanLookups } from './leaks/scan-command.js';
 
 const USAGE = `iqra — the Iqra server and its operator tools
 
@@ -24,6 +25,9 @@ Usage:
   iqra keys revoke key_…
   iqra billing credit --user EMAIL|usr_… --minutes N
   iqra billing show --user EMAIL|usr_…
+  iqra scan [PATH…] [--check] [--revoke] [--json]
+                   find iqra_sk_/iqra_ct_ secrets in files (masked); exit 1 when a key is found;
+                   --check looks each key up, --revoke revokes it as leaked (with descendants)
 
 Configuration comes from the environment (DATABASE_URL, IQRA_PEPPER, …; see README).
 A new key is printed once, alone on stdout; it cannot be shown again.`;
@@ -38,6 +42,9 @@ const OPTIONS = {
   'rate-limit': { type: 'string' },
   minutes: { type: 'string' },
   'password-stdin': { type: 'boolean' },
+  check: { type: 'boolean' },
+  revoke: { type: 'boolean' },
+  json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -60,6 +67,12 @@ export async function runCli(argv: string[]): Promise<number> {
       process.stdout.write(`${USAGE}\n`);
       return command || values.help ? 0 : 2;
     }
+    const scan = command === 'scan' && {
+      paths: [action, ...rest].filter((p) => p !== undefined),
+      output: { json: values.json === true, out: print, err: note },
+    };
+    // A plain scan needs no database, so it runs anywhere (a pre-commit hook) without config.
+    if (scan && !values.check && !values.revoke) return await runScan(scan.paths, scan.output);
     const config = loadConfig();
     if (command === 'serve') {
       // Loaded only here: operator commands start fast without the HTTP stack.
@@ -73,6 +86,10 @@ export async function runCli(argv: string[]): Promise<number> {
       if (command === 'migrate') {
         process.stderr.write('Database schema is up to date.\n');
         return 0;
+      }
+      if (scan) {
+        const lookups = scanLookups(buildServices(config, store).leaks, values);
+        return await runScan(scan.paths, { ...scan.output, ...lookups });
       }
       await operatorCommand(store, config, `${command} ${action ?? ''}`.trim(), values, rest);
       return 0;

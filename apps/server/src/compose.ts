@@ -41,6 +41,7 @@ import {
   recordLastUsed,
 } from './keys/repo.js';
 import { keyService } from './keys/service.js';
+import { leakService } from './leaks/service.js';
 import { sessionService } from './sessions/service.js';
 import { simulatorProvider } from './telephony/simulator.js';
 import { twilioProvider } from './telephony/twilio.js';
@@ -230,6 +231,17 @@ export function buildServices(config: Config, store: Store, options: ComposeOpti
       businesses: businessDirectory,
       keys,
       publish,
+    }),
+    leaks: leakService({
+      db,
+      hash,
+      cursors,
+      // The lifecycle's cascade walk (API.md §5), inside the leak response's transaction.
+      revokeLeaked: (trx, keyId, actor) => keys.revokeTreeWithin(trx, keyId, 'leaked', actor),
+      publish,
+      authFailures: throttles.authFailures,
+      partnerKeysFile: config.secretScanningKeysFile,
+      onEvents: () => deliverer.wake(),
     }),
     businesses: businessService({ db, cursors, publish }),
     whitelabel: whitelabelService({ db }),

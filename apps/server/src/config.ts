@@ -50,6 +50,11 @@ export interface Config {
   readonly twilioApiBaseUrl: string | undefined;
   /** Exact origins whose pages may call `/api/v1` with a client token (CORS, never cookies). */
   readonly corsOrigins: readonly string[];
+  /**
+   * The secret scanning partner's public keys (GitHub's JSON shape); unset, the partner endpoint
+   * answers 404.
+   */
+  readonly secretScanningKeysFile: string | undefined;
 }
 
 export type TrustProxy = false | number | string[];
@@ -159,6 +164,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     publicUrl: parseBaseUrl('PUBLIC_URL', env.PUBLIC_URL) ?? `http://localhost:${port}`,
     twilioApiBaseUrl: parseBaseUrl('TWILIO_API_BASE_URL', env.TWILIO_API_BASE_URL),
     corsOrigins: parseCorsOrigins(env.CORS_ORIGINS),
+    secretScanningKeysFile: env.SECRET_SCANNING_KEYS_FILE
+      ? resolve(cwd, env.SECRET_SCANNING_KEYS_FILE)
+      : undefined,
   });
 }
 

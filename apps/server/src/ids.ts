@@ -1,7 +1,17 @@
 import { randomBytes } from 'node:crypto';
 
 /** Every id prefix of the public contract. */
-export type IdPrefix = 'usr' | 'biz' | 'key' | 'agt' | 'call' | 'conv' | 'whk' | 'evt' | 'aud';
+export type IdPrefix =
+  | 'usr'
+  | 'biz'
+  | 'key'
+  | 'agt'
+  | 'call'
+  | 'conv'
+  | 'whk'
+  | 'evt'
+  | 'aud'
+  | 'ntc';
 
 // Crockford base32, lower case: sorts the same as the numbers it encodes.
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';

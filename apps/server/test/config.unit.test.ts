@@ -72,6 +72,16 @@ describe('config', () => {
     ).toThrow(message);
   });
 
+  it('turns the secret scanning endpoint on with SECRET_SCANNING_KEYS_FILE, relative to cwd', () => {
+    const cwd = tmp();
+    const env = { IQRA_PEPPER: secret, SESSION_SECRET: secret };
+    expect(loadConfig(env, cwd).secretScanningKeysFile).toBeUndefined();
+    expect(
+      loadConfig({ ...env, SECRET_SCANNING_KEYS_FILE: 'keys/github.json' }, cwd)
+        .secretScanningKeysFile,
+    ).toBe(join(cwd, 'keys/github.json'));
+  });
+
   it('reads the database URL', () => {
     const env = { IQRA_PEPPER: secret, SESSION_SECRET: secret };
     expect(loadConfig({ ...env, DATABASE_URL: 'postgres://u@h/db' }, tmp()).database).toEqual({

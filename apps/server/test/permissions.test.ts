@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKey } from '../src/auth/key-format.js';
 import type { Access } from '../src/http/access.js';
+import { newId } from '../src/ids.js';
 import {
   type Credential,
   call,
@@ -141,6 +142,24 @@ const finishedDelivery = async (world: World, t: TestApp) => {
     .where('event_id', '=', deliveryId)
     .execute();
   return { webhookId, deliveryId };
+};
+
+/** A notice of the owner's, written as the leak response writes it. */
+const freshNoticeOfOwner = async (world: World, t: TestApp) => {
+  const noticeId = newId('ntc');
+  await t.store.db
+    .insertInto('notices')
+    .values({
+      id: noticeId,
+      user_id: world.owner.userId,
+      kind: 'api_key_leaked',
+      key_id: (await createKey(t.app, world.owner, { name: 'leaked' })).id,
+      url: null,
+      created_at: new Date().toISOString(),
+      dismissed_at: null,
+    })
+    .execute();
+  return { noticeId };
 };
 
 const EXPECTATIONS: Record<string, RouteExpectation> = {
@@ -323,6 +342,13 @@ const EXPECTATIONS: Record<string, RouteExpectation> = {
   'GET /api/v1/businesses/:businessId/events': { access: 'business', ok: 200 },
   'GET /api/v1/user/billing': { access: 'accountWide', ok: 200 },
   'GET /api/v1/user/usage': { access: 'userManagement', ok: 200 },
+  'GET /api/v1/user/notices': { access: 'userManagement', ok: 200 },
+  // Another user's notice (and a made-up id) answers 404, like every "not yours".
+  'POST /api/v1/user/notices/:noticeId/dismiss': {
+    access: 'userManagement',
+    ok: 200,
+    params: freshNoticeOfOwner,
+  },
 };
 
 /** Routes whose request destroys its target get a fresh business per request. */
@@ -505,6 +531,8 @@ describe('permission suite', () => {
     expect(open.map((r) => `${r.method} ${r.url}`).sort()).toEqual([
       'GET /api/v1/openapi.json',
       'HEAD /api/v1/openapi.json',
+      // Signed by the secret scanning partner instead (secret-scanning.test.ts).
+      'POST /api/v1/secret-scanning/github',
     ]);
   });
 

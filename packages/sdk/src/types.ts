@@ -118,3 +118,6 @@ export interface Page<T> {
   /** Pass as `cursor` for the next page; `null` on the last page. */
   nextCursor: string | null;
 }
+
+/** Something the account is told until it is dismissed (API.md §6): a leaked key. */
+export type Notice = Item<ResponseBody<'/api/v1/user/notices', 'get'>>;

@@ -7,6 +7,7 @@ import type {
   Business,
   CreatedApiKey,
   KeyPolicy,
+  Notice,
   Page,
   RevokedApiKey,
   RolledApiKey,
@@ -65,6 +66,10 @@ export const api = {
     if (cursor) params.set('cursor', cursor);
     return request<Page<AuditEvent>>('GET', `/api/v1/user/audit-events?${params}`);
   },
+  key: (id: string) => request<ApiKey>('GET', `/api/v1/user/api-keys/${encodeURIComponent(id)}`),
+  notices: () => request<Page<Notice>>('GET', `/api/v1/user/notices${pageQuery()}`),
+  dismissNotice: (id: string) =>
+    request<Notice>('POST', `/api/v1/user/notices/${encodeURIComponent(id)}/dismiss`),
 };
 
 /** Filters of `GET /api/v1/user/audit-events` (§5). */

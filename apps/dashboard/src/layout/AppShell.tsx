@@ -1,5 +1,6 @@
 import { Outlet } from 'react-router';
 import { useBrand } from '../brand/brand';
+import { LeakNotices } from '../features/notices/LeakNotices';
 import { useSession, useUser } from '../session/session';
 import { Button } from '../ui/Button';
 import { useSubmit } from '../ui/useSubmit';
@@ -54,6 +55,7 @@ export function AppShell() {
           <BusinessSwitcher />
         </header>
         <main id="main" className="content" tabIndex={-1}>
+          <LeakNotices />
           <Outlet />
         </main>
       </div>

@@ -15,6 +15,7 @@ export interface Database {
   audit_events: AuditEventsTable;
   key_policies: KeyPoliciesTable;
   api_key_usage: ApiKeyUsageTable;
+  notices: NoticesTable;
   whitelabel_settings: WhitelabelSettingsTable;
   agents: AgentsTable;
   calls: CallsTable;
@@ -142,6 +143,17 @@ export interface AuditEventsTable {
   business_id: string | null;
   ip: string | null;
   user_agent: string | null;
+}
+
+/** Something a user is told until they dismiss it (`kind`: `api_key_leaked`). */
+export interface NoticesTable {
+  id: string;
+  user_id: string;
+  kind: 'api_key_leaked';
+  key_id: string;
+  url: string | null;
+  created_at: string;
+  dismissed_at: string | null;
 }
 
 export interface WhitelabelSettingsTable {

@@ -9,6 +9,8 @@ export const ERROR_HELP: Record<ErrorCode, string> = {
   not_authenticated: 'No credential was sent. Send `Authorization: Token iqra_sk_…`.',
   invalid_token_header: 'The Authorization header is malformed. Use the `Token ` prefix.',
   invalid_token: 'The key is unknown, revoked or expired. Do not retry with the same key.',
+  scanning_signature_invalid:
+    'A secret scanning report was not signed by a key in the partner key file. Nothing was revoked.',
   invalid_credentials: 'The email or password is wrong. Do not retry automatically.',
   insufficient_credit: 'The account has no call credit left. Add credit, then place the call.',
   csrf_failed: 'A session request that changes something lacks a valid `X-CSRF-Token`.',

@@ -14,6 +14,11 @@ export const ERROR_CATALOG = {
   not_authenticated: { status: 401, detail: 'Authentication credentials were not provided.' },
   invalid_token_header: { status: 401, detail: 'Invalid token header. Use the "Token" prefix.' },
   invalid_token: { status: 401, detail: 'Invalid token.' },
+  scanning_signature_invalid: {
+    status: 401,
+    detail:
+      'The Github-Public-Key-Signature is missing or does not verify against the key named by Github-Public-Key-Identifier.',
+  },
   invalid_credentials: { status: 401, detail: 'Incorrect email or password.' },
   insufficient_credit: {
     status: 402,

@@ -25,6 +25,7 @@ import {
   type ApiKeyRecord,
   type ApiKeyRow,
   findApiKey,
+  findApiKeyById,
   findChildKeyIds,
   findKeyPolicy,
   findKeyUsage,
@@ -502,6 +503,22 @@ export function keyService(deps: KeyServiceDeps) {
       for (const id of changed) publish({ keyId: id });
       if (!row) throw new ApiError('not_found');
       return { view: toView(row), cascaded: changed.filter((id) => id !== keyId) };
+    },
+
+    /**
+     * The same walk inside the caller's transaction, for the leak response (its audit event,
+     * notice and webhooks commit with the revoke). Records invalidations; the caller publishes.
+     */
+    async revokeTreeWithin(
+      trx: Kysely<Database>,
+      keyId: string,
+      reason: RevokedReason,
+      auditActor: string,
+    ): Promise<{ changed: boolean; cascaded: string[] }> {
+      const root = await findApiKeyById(trx, keyId);
+      if (!root) return { changed: false, cascaded: [] };
+      const changed = await revokeTree(trx, root.user_id, root, reason, auditActor);
+      return { changed: changed.includes(keyId), cascaded: changed.filter((id) => id !== keyId) };
     },
 
     async getPolicy(userId: string): Promise<{ maxLifetimeDays: number | null }> {

@@ -10,6 +10,8 @@ const WHEN: Record<EventType, string> = {
   'call.completed': 'The call ended after being answered; usage was recorded.',
   'call.failed': 'The call ended without being answered (busy, no answer, failed or cancelled).',
   'conversation.ended': "The call's conversation is over; its transcript is complete.",
+  'api_key.leaked':
+    'A secret scanner found one of your API keys in public; it and every key minted through it were revoked.',
 };
 
 const PAYLOAD_NAMES: Record<EventType, string> = {
@@ -19,7 +21,23 @@ const PAYLOAD_NAMES: Record<EventType, string> = {
   'call.completed': 'CallCompletedEvent',
   'call.failed': 'CallFailedEvent',
   'conversation.ended': 'ConversationEndedEvent',
+  'api_key.leaked': 'ApiKeyLeakedEvent',
 };
+
+/** `api_key.leaked`: which key, where it was found, what the cascade revoked — never the key. */
+const ApiKeyLeakedSchema = Type.Object({
+  keyId: Type.String({ description: 'The leaked key (`key_…`).' }),
+  name: Type.String(),
+  prefix: Type.String({ description: 'Its first 12 characters.' }),
+  lastFour: Type.String(),
+  url: Type.Union([Type.String(), Type.Null()], { description: 'Where the scanner found it.' }),
+  source: Type.Union([Type.String(), Type.Null()], {
+    description: 'What the scanner scanned (`content`, `commit`, …).',
+  }),
+  cascaded: Type.Array(Type.String(), {
+    description: 'Keys minted or rolled through it that were revoked with it.',
+  }),
+});
 
 /** The body POSTed for one event type, as `recordEvent` writes it: `{ type, timestamp, data }`. */
 export function eventPayloadSchema(type: EventType) {
@@ -27,7 +45,12 @@ export function eventPayloadSchema(type: EventType) {
     {
       type: Type.Literal(type),
       timestamp: Type.String({ format: 'date-time', description: 'When the event happened.' }),
-      data: type === 'conversation.ended' ? ConversationSummarySchema : CallSchema,
+      data:
+        type === 'conversation.ended'
+          ? ConversationSummarySchema
+          : type === 'api_key.leaked'
+            ? ApiKeyLeakedSchema
+            : CallSchema,
     },
     { title: PAYLOAD_NAMES[type], description: WHEN[type] },
   );

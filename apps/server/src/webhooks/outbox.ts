@@ -8,6 +8,7 @@ export const EVENT_TYPES = [
   'call.completed',
   'call.failed',
   'conversation.ended',
+  'api_key.leaked',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -42,6 +42,7 @@ export function testConfig(database: DatabaseConfig, overrides: Partial<Config> 
     publicUrl: 'http://127.0.0.1:3000',
     twilioApiBaseUrl: undefined,
     corsOrigins: [],
+    secretScanningKeysFile: undefined,
     ...overrides,
   });
 }

@@ -22,6 +22,7 @@ export const LAYERS: { name: string; members: string[] }[] = [
       'dashboard/',
       'events/',
       'keys/',
+      'leaks/',
       'sessions/',
       'system/',
       'telephony/',

@@ -483,6 +483,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/user/notices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Notices for the account, newest first (a leaked key, until dismissed) */
+        get: operations["listNotices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/user/notices/{noticeId}/dismiss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Dismiss a notice (the dashboard stops showing it) */
+        post: operations["dismissNotice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/user/usage": {
         parameters: {
             query?: never;
@@ -622,6 +656,26 @@ export interface paths {
     };
 }
 export interface webhooks {
+    "api_key.leaked": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * api_key.leaked
+         * @description A secret scanner found one of your API keys in public; it and every key minted through it were revoked. Signed per Standard Webhooks; answer 2xx within 10 seconds or it is retried with backoff.
+         */
+        post: operations["onApiKeyLeaked"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "call.completed": {
         parameters: {
             query?: never;
@@ -815,6 +869,33 @@ export interface components {
             rolledToId: string | null;
             status: "active" | "revoked" | "expired";
             userManagement: boolean;
+        };
+        /**
+         * ApiKeyLeakedEvent
+         * @description A secret scanner found one of your API keys in public; it and every key minted through it were revoked.
+         */
+        ApiKeyLeakedEvent: {
+            data: {
+                /** @description Keys minted or rolled through it that were revoked with it. */
+                cascaded: string[];
+                /** @description The leaked key (`key_…`). */
+                keyId: string;
+                lastFour: string;
+                name: string;
+                /** @description Its first 12 characters. */
+                prefix: string;
+                /** @description What the scanner scanned (`content`, `commit`, …). */
+                source: string | null;
+                /** @description Where the scanner found it. */
+                url: string | null;
+            };
+            /**
+             * Format: date-time
+             * @description When the event happened.
+             */
+            timestamp: string;
+            /** @constant */
+            type: "api_key.leaked";
         };
         /** Billing */
         Billing: {
@@ -1356,7 +1437,7 @@ export interface components {
             description: string | null;
             /** @description A disabled endpoint receives nothing; its pending deliveries wait. */
             enabled: boolean;
-            events: ("call.queued" | "call.ringing" | "call.in_progress" | "call.completed" | "call.failed" | "conversation.ended")[];
+            events: ("call.queued" | "call.ringing" | "call.in_progress" | "call.completed" | "call.failed" | "conversation.ended" | "api_key.leaked")[];
             /** @example whk_01jdx7k3m8q9r2s4t6v8w0y2z4 */
             id: string;
             /** @description After a rotation: until then the previous secret signs too. */
@@ -1422,13 +1503,36 @@ export interface components {
             role: "agent" | "user" | "system";
             text: string;
         };
+        /** Notice */
+        Notice: {
+            /**
+             * Format: date-time
+             * @example 2026-11-28T08:15:35.123Z
+             */
+            at: string;
+            dismissedAt: string | null;
+            /** @example ntc_01jdx7k3m8q9r2s4t6v8w0y2z4 */
+            id: string;
+            /**
+             * @description The key that was found.
+             * @example key_01jdx7k3m8q9r2s4t6v8w0y2z4
+             */
+            keyId: string;
+            /**
+             * @description `api_key_leaked`: one of your keys was found in public and has been revoked.
+             * @enum {string}
+             */
+            kind: "api_key_leaked";
+            /** @description Where it was found, as the scanner reported it (null when not reported). */
+            url: string | null;
+        };
         /** Problem */
         Problem: {
             /**
              * @description Stable, machine-readable error code; see /docs/errors.
              * @enum {string}
              */
-            code: "validation_error" | "invalid_json" | "invalid_cursor" | "not_authenticated" | "invalid_token_header" | "invalid_token" | "invalid_credentials" | "insufficient_credit" | "csrf_failed" | "user_management_required" | "business_access_denied" | "unrestricted_key_required" | "escalation_denied" | "permission_denied" | "ip_not_allowed" | "invalid_signature" | "session_required" | "api_key_required" | "client_token_not_allowed" | "user_disabled" | "business_disabled" | "not_found" | "method_not_allowed" | "conflict" | "key_not_active" | "key_already_rolled" | "email_taken" | "request_timeout" | "payload_too_large" | "unsupported_media_type" | "unprocessable" | "idempotency_mismatch" | "rate_limited" | "headers_too_large" | "internal_error" | "service_unavailable";
+            code: "validation_error" | "invalid_json" | "invalid_cursor" | "not_authenticated" | "invalid_token_header" | "invalid_token" | "scanning_signature_invalid" | "invalid_credentials" | "insufficient_credit" | "csrf_failed" | "user_management_required" | "business_access_denied" | "unrestricted_key_required" | "escalation_denied" | "permission_denied" | "ip_not_allowed" | "invalid_signature" | "session_required" | "api_key_required" | "client_token_not_allowed" | "user_disabled" | "business_disabled" | "not_found" | "method_not_allowed" | "conflict" | "key_not_active" | "key_already_rolled" | "email_taken" | "request_timeout" | "payload_too_large" | "unsupported_media_type" | "unprocessable" | "idempotency_mismatch" | "rate_limited" | "headers_too_large" | "internal_error" | "service_unavailable";
             /** @example Body "name" must NOT have fewer than 1 characters. */
             detail: string;
             /** @description Every failing field (at most 20). */
@@ -1486,7 +1590,7 @@ export interface components {
             description: string | null;
             /** @description A disabled endpoint receives nothing; its pending deliveries wait. */
             enabled: boolean;
-            events: ("call.queued" | "call.ringing" | "call.in_progress" | "call.completed" | "call.failed" | "conversation.ended")[];
+            events: ("call.queued" | "call.ringing" | "call.in_progress" | "call.completed" | "call.failed" | "conversation.ended" | "api_key.leaked")[];
             /** @example whk_01jdx7k3m8q9r2s4t6v8w0y2z4 */
             id: string;
             /** @description After a rotation: until then the previous secret signs too. */
@@ -1622,7 +1726,7 @@ export interface components {
             description: string | null;
             /** @description A disabled endpoint receives nothing; its pending deliveries wait. */
             enabled: boolean;
-            events: ("call.queued" | "call.ringing" | "call.in_progress" | "call.completed" | "call.failed" | "conversation.ended")[];
+            events: ("call.queued" | "call.ringing" | "call.in_progress" | "call.completed" | "call.failed" | "conversation.ended" | "api_key.leaked")[];
             /** @example whk_01jdx7k3m8q9r2s4t6v8w0y2z4 */
             id: string;
             /** @description After a rotation: until then the previous secret signs too. */
@@ -3352,7 +3456,7 @@ export interface operations {
                 /** @description Items per page (1–100). */
                 limit?: number;
                 /** @description Only events of this type. */
-                type?: "call.queued" | "call.ringing" | "call.in_progress" | "call.completed" | "call.failed" | "conversation.ended" | "webhook.test";
+                type?: "call.queued" | "call.ringing" | "call.in_progress" | "call.completed" | "call.failed" | "conversation.ended" | "api_key.leaked" | "webhook.test";
             };
             header?: never;
             path: {
@@ -3743,7 +3847,7 @@ export interface operations {
                 "application/json": {
                     description?: string;
                     /** @description Event types to receive; every type when omitted. */
-                    events?: ("call.queued" | "call.ringing" | "call.in_progress" | "call.completed" | "call.failed" | "conversation.ended")[];
+                    events?: ("call.queued" | "call.ringing" | "call.in_progress" | "call.completed" | "call.failed" | "conversation.ended" | "api_key.leaked")[];
                     /**
                      * @description Where events are POSTed (http or https).
                      * @example https://example.com/iqra/webhooks
@@ -4044,7 +4148,7 @@ export interface operations {
                 "application/json": {
                     description?: string;
                     enabled?: boolean;
-                    events?: ("call.queued" | "call.ringing" | "call.in_progress" | "call.completed" | "call.failed" | "conversation.ended")[];
+                    events?: ("call.queued" | "call.ringing" | "call.in_progress" | "call.completed" | "call.failed" | "conversation.ended" | "api_key.leaked")[];
                     /**
                      * @description Where events are POSTed (http or https).
                      * @example https://example.com/iqra/webhooks
@@ -5852,6 +5956,174 @@ export interface operations {
             };
         };
     };
+    listNotices: {
+        parameters: {
+            query?: {
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: string;
+                /** @description Items per page (1–100). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: a page of Notice. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Notice"][];
+                        /** @description Pass as `cursor` for the next page; null on the last page. */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description The request is not valid; `errors` names each field. */
+            400: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or an invalid, revoked or expired key. */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential lacks a scope this route needs, or is disabled. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    dismissNotice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                noticeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: the Notice. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Notice"];
+                };
+            };
+            /** @description The request is not valid; `errors` names each field. */
+            400: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or an invalid, revoked or expired key. */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential lacks a scope this route needs, or is disabled. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not yours. */
+            404: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listUsage: {
         parameters: {
             query?: {
@@ -6413,6 +6685,35 @@ export interface operations {
                         status: string;
                     };
                 };
+            };
+        };
+    };
+    onApiKeyLeaked: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id (`evt_…`): the same on every retry; deduplicate on it. */
+                "webhook-id": string;
+                /** @description `v1,<base64 HMAC-SHA256>` of `id.timestamp.body` with your `whsec_` secret. */
+                "webhook-signature": string;
+                /** @description Unix seconds when this attempt was signed; refuse ones over 5 minutes old. */
+                "webhook-timestamp": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApiKeyLeakedEvent"];
+            };
+        };
+        responses: {
+            /** @description Received; any 2xx stops the retries. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

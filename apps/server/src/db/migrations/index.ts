@@ -7,6 +7,7 @@ import { webhooksBillingMigration } from './0004_webhooks_billing.js';
 import { keyContainmentMigration } from './0005_key_containment.js';
 import { creditHoldsMigration } from './0006_credit_holds.js';
 import { keyLifecycleMigration } from './0007_key_lifecycle.js';
+import { leakResponseMigration } from './0008_leak_response.js';
 import { voiceApiMigration } from './0009_voice_api.js';
 import { clientTokensMigration } from './0011_client_tokens.js';
 
@@ -28,6 +29,7 @@ function migrations(context: MigrationContext): Record<string, Migration> {
     '0005_key_containment': keyContainmentMigration(context),
     '0006_credit_holds': creditHoldsMigration(context),
     '0007_key_lifecycle': keyLifecycleMigration(context),
+    '0008_leak_response': leakResponseMigration(context),
     '0009_voice_api': voiceApiMigration(context),
     '0011_client_tokens': clientTokensMigration(context),
   };
