@@ -5,6 +5,7 @@ import Fastify from 'fastify';
 import type { DestinationStream } from 'pino';
 import { registerAgentRoutes } from './agents/routes.js';
 import { registerAuditOrigin } from './audit/context.js';
+import { registerAuditRoutes } from './audit/routes.js';
 import { registerGuard } from './auth/guard.js';
 import { registerBillingRoutes } from './billing/routes.js';
 import { registerBusinessRoutes } from './businesses/routes.js';
@@ -43,6 +44,7 @@ const FEATURES: ((app: App, s: Services) => void)[] = [
   (app, s) => registerUserRoutes(app, { users: s.users }),
   (app, s) => registerWhitelabelRoutes(app, { whitelabel: s.whitelabel }),
   (app, s) => registerKeyRoutes(app, { keys: s.keys }),
+  (app, s) => registerAuditRoutes(app, { audit: s.audit }),
   (app, s) => registerBusinessRoutes(app, { businesses: s.businesses }),
   (app, s) => registerAgentRoutes(app, { agents: s.agents }),
   (app, s) => registerCallRoutes(app, { calls: s.calls, twilioStatus: s.twilioStatus }),

@@ -1,6 +1,8 @@
 import { Redis } from 'ioredis';
 import { findAgent } from './agents/repo.js';
 import { agentService } from './agents/service.js';
+import { purgeAuditEvents } from './audit/repo.js';
+import { auditService } from './audit/service.js';
 import { BusinessDirectory } from './auth/business-directory.js';
 import { keyHasher } from './auth/key-format.js';
 import { KeyUsageCounter } from './auth/key-usage.js';
@@ -176,8 +178,20 @@ export function buildServices(config: Config, store: Store, options: ComposeOpti
     maintenance: async () => {
       await purgeIdempotencyKeys(db);
       await purgeOldEvents(db);
+      await purgeAuditEvents(db);
     },
     onError,
+  });
+
+  // Built before the rest: the audit log filters a restricted key's view by the keys it sees.
+  const keys = keyService({
+    db,
+    hash,
+    cursors,
+    lastUsed,
+    usage: keyUsage,
+    publish,
+    defaultRateLimit: config.rateLimitPerMinute,
   });
 
   return {
@@ -195,15 +209,8 @@ export function buildServices(config: Config, store: Store, options: ComposeOpti
     // features
     users,
     sessions: sessionService({ db, users, sessionTokens, throttles }),
-    keys: keyService({
-      db,
-      hash,
-      cursors,
-      lastUsed,
-      usage: keyUsage,
-      publish,
-      defaultRateLimit: config.rateLimitPerMinute,
-    }),
+    keys,
+    audit: auditService({ db, cursors, visibleKeys: keys.visibleTo }),
     businesses: businessService({ db, cursors, publish }),
     whitelabel: whitelabelService({ db }),
     agents: agentService({ db, cursors }),

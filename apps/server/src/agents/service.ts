@@ -75,6 +75,7 @@ export function agentService({ db, cursors }: { db: Kysely<Database>; cursors: C
           userId: business.owner_id,
           actor,
           action: 'agent.created',
+          businessId: business.id,
           targetId: row.id,
         });
       });
@@ -126,6 +127,7 @@ export function agentService({ db, cursors }: { db: Kysely<Database>; cursors: C
           userId: business.owner_id,
           actor,
           action: 'agent.updated',
+          businessId: business.id,
           targetId: agentId,
           data: { fields: Object.keys(input) },
         });
@@ -142,6 +144,7 @@ export function agentService({ db, cursors }: { db: Kysely<Database>; cursors: C
           userId: business.owner_id,
           actor,
           action: 'agent.deleted',
+          businessId: business.id,
           targetId: agentId,
         });
       });

@@ -34,6 +34,8 @@ export function keyService(deps: KeyServiceDeps) {
 
   const core = {
     toView,
+    /** SQL filter of the keys an API key may see; the audit log applies it to api_key.* events. */
+    visibleTo,
 
     /**
      * Mints a key. The plaintext is returned here once and never stored: the database keeps its

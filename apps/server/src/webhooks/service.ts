@@ -97,6 +97,7 @@ export function webhookService(deps: {
           userId: business.owner_id,
           actor,
           action: 'webhook.created',
+          businessId: business.id,
           targetId: id,
         });
       });
@@ -129,6 +130,7 @@ export function webhookService(deps: {
           userId: business.owner_id,
           actor,
           action: 'webhook.deleted',
+          businessId: business.id,
           targetId: id,
         });
       });
