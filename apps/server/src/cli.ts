@@ -1,6 +1,8 @@
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { listAuditEvents } from './audit/repo.js';
+import { toAuditView } from './audit/service.js';
 import { listBusinesses } from './businesses/repo.js';
 import { buildServices } from './compose.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
@@ -24,6 +26,9 @@ Usage:
   iqra keys revoke key_…
   iqra billing credit --user EMAIL|usr_… --minutes N
   iqra billing show --user EMAIL|usr_…
+  iqra audit list [--user EMAIL|usr_…] [--action A] [--json]
+                                               the newest 100 audit events (all accounts
+                                               without --user), one per line or as JSON
 
 Configuration comes from the environment (DATABASE_URL, IQRA_PEPPER, …; see README).
 A new key is printed once, alone on stdout; it cannot be shown again.`;
@@ -38,6 +43,8 @@ const OPTIONS = {
   'rate-limit': { type: 'string' },
   minutes: { type: 'string' },
   'password-stdin': { type: 'boolean' },
+  action: { type: 'string' },
+  json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -230,6 +237,25 @@ async function operatorCommand(
           `${view.currentPeriod.calls} calls / ${view.currentPeriod.minutes} minutes this month`,
         ].join('\t'),
       );
+      return;
+    }
+    case 'audit list': {
+      const owner = values.user === undefined ? undefined : await user();
+      const rows = await listAuditEvents(db, {
+        userId: owner?.id,
+        action: values.action,
+        limit: 100,
+      });
+      const events = rows.map(toAuditView);
+      if (values.json) {
+        print(JSON.stringify(events, null, 2));
+        return;
+      }
+      for (const e of events) {
+        const actor = e.actor.id ? `${e.actor.type}:${e.actor.id}` : e.actor.type;
+        const target = e.target ? `${e.target.type}:${e.target.id}` : '-';
+        print([e.at, e.action, actor, target, e.businessId ?? '-', e.ip ?? '-'].join('\t'));
+      }
       return;
     }
     default:

@@ -34,7 +34,10 @@ describe('audit log', () => {
   });
   afterAll(async () => t?.close());
 
-  async function events(query = '', as: { key: string } | { session: Session } = { session: owner }) {
+  async function events(
+    query = '',
+    as: { key: string } | { session: Session } = { session: owner },
+  ) {
     const res = await call(t.app, { url: `/api/v1/user/audit-events?limit=100${query}`, as });
     expect(res.statusCode, res.body).toBe(200);
     return (res.json() as { data: Event[] }).data;
@@ -151,7 +154,6 @@ describe('audit log', () => {
       ['198.51.100.1', 3],
       ['198.51.100.2', 1],
     ]);
-  });
   });
 
   it('shows a restricted key its businesses and the keys it can see, never account events', async () => {
