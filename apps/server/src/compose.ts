@@ -33,6 +33,7 @@ import { conversationService } from './conversations/service.js';
 import { SecretBox } from './crypto/secret-box.js';
 import type { Store } from './db/connect.js';
 import { CursorCodec } from './http/pagination.js';
+import { purgeKeyIdempotency } from './keys/idempotency.js';
 import { addKeyUsage, findKeyForVerification, recordLastUsed } from './keys/repo.js';
 import { keyService } from './keys/service.js';
 import { sessionService } from './sessions/service.js';
@@ -179,6 +180,7 @@ export function buildServices(config: Config, store: Store, options: ComposeOpti
       await purgeIdempotencyKeys(db);
       await purgeOldEvents(db);
       await purgeAuditEvents(db);
+      await purgeKeyIdempotency(db);
     },
     onError,
   });
@@ -192,6 +194,7 @@ export function buildServices(config: Config, store: Store, options: ComposeOpti
     usage: keyUsage,
     publish,
     defaultRateLimit: config.rateLimitPerMinute,
+    idempotencyBox: new SecretBox(config.pepper, 'iqra:key-idempotency'),
   });
 
   return {

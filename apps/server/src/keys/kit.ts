@@ -7,12 +7,14 @@ import { parsePermissions } from '../auth/permissions.js';
 import type { BusinessScope } from '../auth/principal.js';
 import { findOwnedBusinessIds } from '../businesses/repo.js';
 import { type Invalidation, recordInvalidation } from '../cache/invalidation.js';
+import type { SecretBox } from '../crypto/secret-box.js';
 import type { Database, KeyCreatorType, RevokedReason } from '../db/schema.js';
 import type { Permissions } from '../http/access.js';
 import { ApiError } from '../http/errors.js';
 import type { CursorCodec } from '../http/pagination.js';
 import { newId } from '../ids.js';
 import { insideOf, type KeyLimits, storedAllowedIps, storedPermissions } from './containment.js';
+import { keyIdempotency } from './idempotency.js';
 import {
   type ApiKeyRecord,
   type ApiKeyRow,
@@ -91,6 +93,14 @@ export interface KeyServiceDeps {
   usage: Pick<KeyUsageCounter, 'pendingFor'>;
   publish: (invalidation: Invalidation) => void;
   defaultRateLimit: number;
+  /** Seals the first answer of an idempotent create or roll (it holds the new key). */
+  idempotencyBox: SecretBox;
+}
+
+/** A new key's answer: its view and, once, its secret. */
+export interface CreatedKey {
+  view: ApiKeyView;
+  key: string;
 }
 
 /**
@@ -270,5 +280,17 @@ export function keyKit(deps: KeyServiceDeps) {
     return { type: 'restricted', businessIds: ids.sort() };
   }
 
-  return { limitsOf, toView, ownKey, visibleTo, policyBound, mint, revokeTree, checkOwnership };
+  const idempotency = keyIdempotency<CreatedKey>(db, deps.idempotencyBox);
+
+  return {
+    limitsOf,
+    toView,
+    ownKey,
+    visibleTo,
+    policyBound,
+    mint,
+    revokeTree,
+    checkOwnership,
+    idempotency,
+  };
 }

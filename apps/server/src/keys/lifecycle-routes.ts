@@ -1,11 +1,13 @@
 import { Type } from 'typebox';
 import { actorOf } from '../auth/principal.js';
+import { problemResponse } from '../http/openapi.js';
 import type { App } from '../http/types.js';
 import { keyActorOf, keyCreatorOf } from './actors.js';
 import {
   AllowedIpsSchema,
   ApiKeySchema,
   CreatedApiKeySchema,
+  IdempotencyHeaders,
   KeyParams,
   KeyPolicySchema,
   KeyUsageSchema,
@@ -62,7 +64,12 @@ export function registerKeyLifecycleRoutes(app: App, deps: { keys: KeyService })
             { additionalProperties: false },
           ),
         ),
-        response: { 201: CreatedApiKeySchema },
+        headers: IdempotencyHeaders,
+        response: {
+          201: CreatedApiKeySchema,
+          200: { ...CreatedApiKeySchema, description: 'A replay: the first answer for this key.' },
+          422: problemResponse('This Idempotency-Key was used with another body.'),
+        },
       },
     },
     async (request, reply) => {
@@ -71,9 +78,11 @@ export function registerKeyLifecycleRoutes(app: App, deps: { keys: KeyService })
         keyCreatorOf(principal),
         request.params.keyId,
         request.body?.overlapSeconds ?? 86_400,
+        request.headers['idempotency-key'],
       );
       reply.header('cache-control', 'no-store');
-      return reply.code(201).send({ ...rolled.view, key: rolled.key });
+      if (rolled.replayed) reply.header('idempotent-replayed', 'true');
+      return reply.code(rolled.replayed ? 200 : 201).send({ ...rolled.view, key: rolled.key });
     },
   );
 

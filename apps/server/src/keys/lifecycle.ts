@@ -2,7 +2,14 @@ import { recordAudit } from '../audit/repo.js';
 import { recordInvalidation } from '../cache/invalidation.js';
 import type { RevokedReason } from '../db/schema.js';
 import { ApiError } from '../http/errors.js';
-import type { ApiKeyView, KeyActor, KeyCreator, KeyKit, KeyServiceDeps } from './kit.js';
+import type {
+  ApiKeyView,
+  CreatedKey,
+  KeyActor,
+  KeyCreator,
+  KeyKit,
+  KeyServiceDeps,
+} from './kit.js';
 import { statusOf } from './kit.js';
 import { findApiKey, findKeyPolicy, markRolled, revokeApiKey, saveKeyPolicy } from './repo.js';
 
@@ -20,42 +27,48 @@ export function keyLifecycle(kit: KeyKit, deps: KeyServiceDeps) {
       creator: KeyCreator,
       keyId: string,
       overlapSeconds: number,
-    ): Promise<{ view: ApiKeyView; key: string }> {
+      idempotencyKey?: string,
+    ): Promise<CreatedKey & { replayed: boolean }> {
       const within = await visibleTo(creator);
       const now = new Date();
       const bound = await policyBound(creator.userId, now);
-      const made = await db.transaction().execute(async (trx) => {
-        const old = await findApiKey(trx, creator.userId, keyId, within);
-        if (!old) throw new ApiError('not_found');
-        if (statusOf(old, now.toISOString()) !== 'active') throw new ApiError('key_not_active');
-        if (old.rolled_to_id) throw new ApiError('key_already_rolled');
-        const limits = limitsOf(old);
-        if (bound !== null && (limits.expiresAt === null || limits.expiresAt > bound)) {
-          limits.expiresAt = bound;
-        }
-        const created = await mint(trx, creator, old.name, limits, {
-          rateLimit: old.rate_limit,
-          rolledFromId: old.id,
-          now,
-        });
-        const overlapEnd = new Date(now.getTime() + overlapSeconds * 1000).toISOString();
-        const oldEnd =
-          old.expires_at !== null && old.expires_at < overlapEnd ? old.expires_at : overlapEnd;
-        if (!(await markRolled(trx, old.id, created.row.id, oldEnd))) {
-          throw new ApiError('key_already_rolled');
-        }
-        await recordAudit(trx, {
-          userId: creator.userId,
-          actor: creator.actor,
-          action: 'api_key.rolled',
-          targetId: old.id,
-          data: { rolledToId: created.row.id, overlapSeconds, oldKeyExpiresAt: oldEnd },
-        });
-        await recordInvalidation(trx, { keyId: old.id });
-        return created;
-      });
-      publish({ keyId });
-      return { view: toView(made.row, now.toISOString()), key: made.key };
+      const { result, replayed } = await kit.idempotency.run(
+        creator.userId,
+        idempotencyKey,
+        { op: 'roll', by: creator.actor, keyId, overlapSeconds },
+        async (trx) => {
+          const old = await findApiKey(trx, creator.userId, keyId, within);
+          if (!old) throw new ApiError('not_found');
+          if (statusOf(old, now.toISOString()) !== 'active') throw new ApiError('key_not_active');
+          if (old.rolled_to_id) throw new ApiError('key_already_rolled');
+          const limits = limitsOf(old);
+          if (bound !== null && (limits.expiresAt === null || limits.expiresAt > bound)) {
+            limits.expiresAt = bound;
+          }
+          const created = await mint(trx, creator, old.name, limits, {
+            rateLimit: old.rate_limit,
+            rolledFromId: old.id,
+            now,
+          });
+          const overlapEnd = new Date(now.getTime() + overlapSeconds * 1000).toISOString();
+          const oldEnd =
+            old.expires_at !== null && old.expires_at < overlapEnd ? old.expires_at : overlapEnd;
+          if (!(await markRolled(trx, old.id, created.row.id, oldEnd))) {
+            throw new ApiError('key_already_rolled');
+          }
+          await recordAudit(trx, {
+            userId: creator.userId,
+            actor: creator.actor,
+            action: 'api_key.rolled',
+            targetId: old.id,
+            data: { rolledToId: created.row.id, overlapSeconds, oldKeyExpiresAt: oldEnd },
+          });
+          await recordInvalidation(trx, { keyId: old.id });
+          return { view: toView(created.row, now.toISOString()), key: created.key };
+        },
+      );
+      if (!replayed) publish({ keyId });
+      return { ...result, replayed };
     },
 
     /** Revokes at once: this process drops its cache now, others within about a second. */

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { actorOf } from '../auth/principal.js';
+import { problemResponse } from '../http/openapi.js';
 import { idOf, pageOf } from '../http/schemas.js';
 import type { App } from '../http/types.js';
 import { keyActorOf, keyCreatorOf } from './actors.js';
@@ -8,6 +9,7 @@ import {
   ApiKeySchema,
   CreateApiKeyBody,
   CreatedApiKeySchema,
+  IdempotencyHeaders,
   KeyParams,
   ListQuery,
 } from './schemas.js';
@@ -40,14 +42,24 @@ export function registerKeyRoutes(app: App, deps: { keys: KeyService }): void {
         tags,
         summary: 'Create an API key (the secret is shown once)',
         body: CreateApiKeyBody,
-        response: { 201: CreatedApiKeySchema },
+        headers: IdempotencyHeaders,
+        response: {
+          201: CreatedApiKeySchema,
+          200: { ...CreatedApiKeySchema, description: 'A replay: the first answer for this key.' },
+          422: problemResponse('This Idempotency-Key was used with another body.'),
+        },
       },
     },
     async (request, reply) => {
       const { principal } = request;
-      const created = await keys.create(keyCreatorOf(principal), request.body);
+      const created = await keys.create(
+        keyCreatorOf(principal),
+        request.body,
+        request.headers['idempotency-key'],
+      );
       reply.header('cache-control', 'no-store');
-      return reply.code(201).send({ ...created.view, key: created.key });
+      if (created.replayed) reply.header('idempotent-replayed', 'true');
+      return reply.code(created.replayed ? 200 : 201).send({ ...created.view, key: created.key });
     },
   );
 

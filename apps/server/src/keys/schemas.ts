@@ -206,3 +206,14 @@ export const KeyUsageSchema = Type.Object(
   },
   { title: 'KeyUsage' },
 );
+
+export const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 255,
+      description:
+        'Any unique string (a UUID): the same key with the same body within 24 hours returns the first answer, the new key included (200, `Idempotent-Replayed: true`), instead of making another; with another body, 422.',
+    }),
+  ),
+});

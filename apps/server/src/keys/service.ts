@@ -9,6 +9,7 @@ import { insideOf, type KeyLimits, storedAllowedIps, widerDimension } from './co
 import {
   type ApiKeyView,
   allowedIpsOf,
+  type CreatedKey,
   type CreateKeyInput,
   canonicalIps,
   checkExpiry,
@@ -44,7 +45,8 @@ export function keyService(deps: KeyServiceDeps) {
     async create(
       creator: KeyCreator,
       input: CreateKeyInput,
-    ): Promise<{ view: ApiKeyView; key: string }> {
+      idempotencyKey?: string,
+    ): Promise<CreatedKey & { replayed: boolean }> {
       const name = requireText(input.name, '/name');
       const maker = await ownKey(creator);
       const makerLimits = maker && limitsOf(maker);
@@ -96,10 +98,18 @@ export function keyService(deps: KeyServiceDeps) {
           `A key created from a session cannot have a "rateLimitPerMinute" above the deployment default (${defaultRateLimit}).`,
         );
       }
-      const made = await db
-        .transaction()
-        .execute((trx) => mint(trx, creator, name, limits, { rateLimit, now }));
-      return { view: toView(made.row, now.toISOString()), key: made.key };
+      const { result, replayed } = await kit.idempotency.run(
+        creator.userId,
+        idempotencyKey,
+        // The caller is part of the request: another key replaying this Idempotency-Key gets 422,
+        // never a key it could not have made.
+        { op: 'create', by: creator.actor, body: input },
+        async (trx) => {
+          const made = await mint(trx, creator, name, limits, { rateLimit, now });
+          return { view: toView(made.row, now.toISOString()), key: made.key };
+        },
+      );
+      return { ...result, replayed };
     },
 
     async list(

@@ -7,6 +7,7 @@ import { webhooksBillingMigration } from './0004_webhooks_billing.js';
 import { keyContainmentMigration } from './0005_key_containment.js';
 import { creditHoldsMigration } from './0006_credit_holds.js';
 import { keyLifecycleMigration } from './0007_key_lifecycle.js';
+import { auditMigration } from './0010_audit.js';
 
 export interface MigrationContext {
   engine: Engine;
@@ -26,6 +27,7 @@ function migrations(context: MigrationContext): Record<string, Migration> {
     '0005_key_containment': keyContainmentMigration(context),
     '0006_credit_holds': creditHoldsMigration(context),
     '0007_key_lifecycle': keyLifecycleMigration(context),
+    '0010_audit': auditMigration(context),
   };
 }
 
