@@ -192,7 +192,7 @@ describe('the iqra CLI', () => {
     const events = JSON.parse(json.stdout) as { action: string; details: unknown }[];
     expect(events.map((e) => e.action)).toEqual(['api_key.created']);
     expect(json.stdout).not.toContain(keyId);
-  });
+  }, 120_000);
 
   it('explains mistakes with a non-zero exit', async () => {
     const cases: [string[], number, RegExp][] = [
