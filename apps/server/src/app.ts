@@ -5,6 +5,7 @@ import Fastify from 'fastify';
 import type { DestinationStream } from 'pino';
 import { registerAgentRoutes } from './agents/routes.js';
 import { registerAuditOrigin } from './audit/context.js';
+import { registerAuditRoutes } from './audit/routes.js';
 import { registerGuard } from './auth/guard.js';
 import { registerBillingRoutes } from './billing/routes.js';
 import { registerBusinessRoutes } from './businesses/routes.js';
@@ -53,6 +54,7 @@ const FEATURES: ((app: App, s: Services) => void)[] = [
     registerKeyClientTokenRoutes(app, { clientTokens: s.clientTokens });
   },
   (app, s) => registerLeakRoutes(app, { leaks: s.leaks }),
+  (app, s) => registerAuditRoutes(app, { audit: s.audit }),
   (app, s) => registerBusinessRoutes(app, { businesses: s.businesses }),
   (app, s) => registerAgentRoutes(app, { agents: s.agents }),
   (app, s) => registerCallRoutes(app, { calls: s.calls, twilioStatus: s.twilioStatus }),

@@ -1,6 +1,8 @@
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { listAuditEvents } from './audit/repo.js';
+import { toAuditView } from './audit/service.js';
 import { listBusinesses } from './businesses/repo.js';
 import { buildServices } from './compose.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
@@ -28,6 +30,9 @@ Usage:
   iqra scan [PATH…] [--check] [--revoke] [--json]
                    find iqra_sk_/iqra_ct_ secrets in files (masked); exit 1 when a key is found;
                    --check looks each key up, --revoke revokes it as leaked (with descendants)
+  iqra audit list [--user EMAIL|usr_…] [--action A] [--json]
+                                               the newest 100 audit events (all accounts
+                                               without --user), one per line or as JSON
 
 Configuration comes from the environment (DATABASE_URL, IQRA_PEPPER, …; see README).
 A new key is printed once, alone on stdout; it cannot be shown again.`;
@@ -44,6 +49,7 @@ const OPTIONS = {
   'password-stdin': { type: 'boolean' },
   check: { type: 'boolean' },
   revoke: { type: 'boolean' },
+  action: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -247,6 +253,25 @@ async function operatorCommand(
           `${view.currentPeriod.calls} calls / ${view.currentPeriod.minutes} minutes this month`,
         ].join('\t'),
       );
+      return;
+    }
+    case 'audit list': {
+      const owner = values.user === undefined ? undefined : await user();
+      const rows = await listAuditEvents(db, {
+        userId: owner?.id,
+        action: values.action,
+        limit: 100,
+      });
+      const events = rows.map(toAuditView);
+      if (values.json) {
+        print(JSON.stringify(events, null, 2));
+        return;
+      }
+      for (const e of events) {
+        const actor = e.actor.id ? `${e.actor.type}:${e.actor.id}` : e.actor.type;
+        const target = e.target ? `${e.target.type}:${e.target.id}` : '-';
+        print([e.at, e.action, actor, target, e.businessId ?? '-', e.ip ?? '-'].join('\t'));
+      }
       return;
     }
     default:

@@ -1,6 +1,8 @@
 import { Redis } from 'ioredis';
 import { findAgent } from './agents/repo.js';
 import { agentService } from './agents/service.js';
+import { purgeAuditEvents } from './audit/repo.js';
+import { auditService } from './audit/service.js';
 import { BusinessDirectory } from './auth/business-directory.js';
 import { ClientTokenCodec } from './auth/client-token.js';
 import { keyHasher } from './auth/key-format.js';
@@ -34,6 +36,7 @@ import { SecretBox } from './crypto/secret-box.js';
 import type { Store } from './db/connect.js';
 import { eventService } from './events/service.js';
 import { CursorCodec } from './http/pagination.js';
+import { purgeKeyIdempotency } from './keys/idempotency.js';
 import {
   addKeyUsage,
   findKeyForVerification,
@@ -148,15 +151,6 @@ export function buildServices(config: Config, store: Store, options: ComposeOpti
     signupByEmail: throttle('signup:email', 5, 3600),
   };
   const users = userService({ db, publish });
-  const keys = keyService({
-    db,
-    hash,
-    cursors,
-    lastUsed,
-    usage: keyUsage,
-    publish,
-    defaultRateLimit: config.rateLimitPerMinute,
-  });
 
   // Calls: the carriers, the lifecycle they report to, and the two background workers.
   const webhookSecrets = new SecretBox(config.pepper, 'iqra:webhook-secrets');
@@ -204,8 +198,22 @@ export function buildServices(config: Config, store: Store, options: ComposeOpti
     maintenance: async () => {
       await purgeIdempotencyKeys(db);
       await purgeOldEvents(db);
+      await purgeAuditEvents(db);
+      await purgeKeyIdempotency(db);
     },
     onError,
+  });
+
+  // Built before the rest: the audit log filters a restricted key's view by the keys it sees.
+  const keys = keyService({
+    db,
+    hash,
+    cursors,
+    lastUsed,
+    usage: keyUsage,
+    publish,
+    defaultRateLimit: config.rateLimitPerMinute,
+    idempotencyBox: new SecretBox(config.pepper, 'iqra:key-idempotency'),
   });
 
   return {
@@ -243,6 +251,7 @@ export function buildServices(config: Config, store: Store, options: ComposeOpti
       partnerKeysFile: config.secretScanningKeysFile,
       onEvents: () => deliverer.wake(),
     }),
+    audit: auditService({ db, cursors, visibleKeys: keys.visibleTo }),
     businesses: businessService({ db, cursors, publish }),
     whitelabel: whitelabelService({ db }),
     agents: agentService({ db, cursors }),

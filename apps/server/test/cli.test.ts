@@ -165,6 +165,35 @@ describe('the iqra CLI', () => {
     expect(status).toBe(403);
   });
 
+  it('lists the audit log, the operator named as the actor of its changes', async () => {
+    const email = `audit-${randomBytes(4).toString('hex')}@example.com`;
+    await iqra(['users', 'create', '--email', email, '--name', 'Audited']);
+    const keyId = (await iqra(['keys', 'create', '--user', email, '--name', 'K'])).stdout.trim();
+    expect(keyId).toMatch(/^iqra_sk_/);
+    const lines = await iqra(['audit', 'list', '--user', email]);
+    expect(lines.code).toBe(0);
+    const rows = lines.stdout
+      .trim()
+      .split('\n')
+      .map((l) => l.split('\t'));
+    expect(rows.map((r) => [r[1], r[2]])).toEqual([
+      ['api_key.created', 'operator'],
+      ['user.signed_up', 'operator'],
+    ]);
+    const json = await iqra([
+      'audit',
+      'list',
+      '--user',
+      email,
+      '--action',
+      'api_key.created',
+      '--json',
+    ]);
+    const events = JSON.parse(json.stdout) as { action: string; details: unknown }[];
+    expect(events.map((e) => e.action)).toEqual(['api_key.created']);
+    expect(json.stdout).not.toContain(keyId);
+  }, 120_000);
+
   it('explains mistakes with a non-zero exit', async () => {
     const cases: [string[], number, RegExp][] = [
       [['frobnicate'], 2, /Unknown command "frobnicate"/],

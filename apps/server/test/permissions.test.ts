@@ -227,6 +227,7 @@ const EXPECTATIONS: Record<string, RouteExpectation> = {
     session: 403,
   },
   'GET /api/v1/user/key-policy': { access: 'userManagement', ok: 200 },
+  'GET /api/v1/user/audit-events': { access: 'userManagement', ok: 200 },
   'PUT /api/v1/user/key-policy': {
     access: 'session',
     ok: 200,

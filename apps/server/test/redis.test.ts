@@ -63,4 +63,29 @@ describe('rate limits shared through Redis', () => {
     expect(status).toBe(401);
     expect(Date.now() - started).toBeLessThan(250);
   });
+
+  it('a key rolled with overlap 0 on one node is refused by the other at once', async () => {
+    const { key, id } = await createKey(a.app, owner);
+    // Node b has verified (and cached) the old key before the roll.
+    expect((await call(b.app, { url: '/api/v1/businesses', as: { key } })).statusCode).toBe(200);
+    const rolled = await call(a.app, {
+      method: 'POST',
+      url: `/api/v1/user/api-keys/${id}/roll`,
+      as: { session: owner },
+      body: { overlapSeconds: 0 },
+    });
+    expect(rolled.statusCode).toBe(201);
+    const started = Date.now();
+    let status = 200;
+    while (status === 200 && Date.now() - started < 3000) {
+      status = (await call(b.app, { url: '/api/v1/businesses', as: { key } })).statusCode;
+      if (status === 200) await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(status).toBe(401);
+    expect(Date.now() - started).toBeLessThan(250);
+    const fresh = (rolled.json() as { key: string }).key;
+    expect((await call(b.app, { url: '/api/v1/businesses', as: { key: fresh } })).statusCode).toBe(
+      200,
+    );
+  });
 });

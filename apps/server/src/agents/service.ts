@@ -78,6 +78,7 @@ export function agentService({ db, cursors }: { db: Kysely<Database>; cursors: C
           userId: business.owner_id,
           actor,
           action: 'agent.created',
+          businessId: business.id,
           targetId: row.id,
         });
       });
@@ -132,6 +133,7 @@ export function agentService({ db, cursors }: { db: Kysely<Database>; cursors: C
           userId: business.owner_id,
           actor,
           action: 'agent.updated',
+          businessId: business.id,
           targetId: agentId,
           data: { fields: Object.keys(input) },
         });
@@ -148,6 +150,7 @@ export function agentService({ db, cursors }: { db: Kysely<Database>; cursors: C
           userId: business.owner_id,
           actor,
           action: 'agent.deleted',
+          businessId: business.id,
           targetId: agentId,
         });
       });

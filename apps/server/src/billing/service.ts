@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { recordAudit } from '../audit/repo.js';
+import { allows } from '../auth/permissions.js';
 import { canReachBusiness, type Principal } from '../auth/principal.js';
 import type { Database } from '../db/schema.js';
 import { ApiError } from '../http/errors.js';
@@ -60,10 +61,17 @@ export function billingService(deps: {
      * another business is a 403 rather than an empty page.
      */
     async usage(
-      principal: Pick<Principal, 'userId' | 'businessScope'>,
+      principal: Pick<Principal, 'userId' | 'businessScope' | 'kind' | 'permissions'>,
       q: PageRequest & { businessId?: string; from?: string; to?: string },
     ): Promise<Page<UsageRecord>> {
       const { businessScope } = principal;
+      // Usage records are call data (API.md §5): a key needs calls:read to see them.
+      if (principal.kind === 'key' && !allows(principal.permissions, 'calls', 'read')) {
+        throw new ApiError(
+          'permission_denied',
+          'This API key does not have the "calls:read" permission.',
+        );
+      }
       if (q.businessId && !canReachBusiness(principal, q.businessId)) {
         throw new ApiError('business_access_denied');
       }

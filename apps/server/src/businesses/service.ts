@@ -70,6 +70,7 @@ export function businessService({ db, cursors, publish }: BusinessServiceDeps) {
           userId: ownerId,
           actor,
           action: 'business.created',
+          businessId: row.id,
           targetId: row.id,
         });
       });
@@ -112,6 +113,7 @@ export function businessService({ db, cursors, publish }: BusinessServiceDeps) {
           userId: business.owner_id,
           actor,
           action: 'business.updated',
+          businessId: business.id,
           targetId: business.id,
           data: { fields: Object.keys(input) },
         });
@@ -137,6 +139,7 @@ export function businessService({ db, cursors, publish }: BusinessServiceDeps) {
           userId: business.owner_id,
           actor,
           action: 'business.deleted',
+          businessId: business.id,
           targetId: business.id,
         });
         for (const keyId of revoked) {

@@ -22,6 +22,7 @@ export interface Database {
   conversations: ConversationsTable;
   conversation_messages: ConversationMessagesTable;
   idempotency_keys: IdempotencyKeysTable;
+  key_idempotency: KeyIdempotencyTable;
   business_telephony: BusinessTelephonyTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_events: WebhookEventsTable;
@@ -248,6 +249,16 @@ export interface ConversationMessagesTable {
   role: 'agent' | 'user' | 'system';
   text: string;
   at: string;
+}
+
+/** Create and roll of API keys: the first answer per Idempotency-Key, sealed. */
+export interface KeyIdempotencyTable {
+  user_id: string;
+  key: string;
+  request_hash: string;
+  /** SecretBox-sealed JSON of the first answer (it holds the new key). */
+  response: string;
+  created_at: string;
 }
 
 export interface IdempotencyKeysTable {

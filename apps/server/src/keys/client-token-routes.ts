@@ -1,6 +1,7 @@
 import type { ClientTokenService } from '../client-tokens/service.js';
 import type { App } from '../http/types.js';
-import { ApiKeySchema, KeyParams, keyActorOf } from './routes.js';
+import { keyActorOf } from './actors.js';
+import { ApiKeySchema, KeyParams } from './schemas.js';
 
 /** `POST …/api-keys/:keyId/revoke-client-tokens` (API.md §7): the tokens die, the key lives. */
 export function registerKeyClientTokenRoutes(

@@ -1,42 +1,20 @@
 import { Type } from 'typebox';
 import { actorOf } from '../auth/principal.js';
+import { problemResponse } from '../http/openapi.js';
 import type { App } from '../http/types.js';
+import { keyActorOf, keyCreatorOf } from './actors.js';
 import {
   AllowedIpsSchema,
   ApiKeySchema,
   CreatedApiKeySchema,
+  IdempotencyHeaders,
   KeyParams,
-  keyActorOf,
-} from './routes.js';
+  KeyPolicySchema,
+  KeyUsageSchema,
+} from './schemas.js';
 import type { KeyService } from './service.js';
 
 const tags = ['API keys'];
-
-const KeyPolicySchema = Type.Object(
-  {
-    maxLifetimeDays: Type.Union([Type.Integer({ minimum: 1, maximum: 3650 }), Type.Null()], {
-      description:
-        'New keys without `expiresAt` expire after this many days; a later `expiresAt` is refused. Null: no maximum.',
-    }),
-  },
-  { additionalProperties: false, title: 'KeyPolicy' },
-);
-
-const KeyUsageSchema = Type.Object(
-  {
-    data: Type.Array(
-      Type.Object({
-        date: Type.String({ format: 'date' }),
-        requests: Type.Integer({ description: 'Every answer the key got.' }),
-        rejected: Type.Integer({ description: 'Its 403 and 429 answers.' }),
-        unauthorized: Type.Integer({
-          description: 'The 401s sent to it after it was revoked, expired or rolled past overlap.',
-        }),
-      }),
-    ),
-  },
-  { title: 'KeyUsage' },
-);
 
 /** Edit, roll, key policy and per-key usage (API.md §5). */
 export function registerKeyLifecycleRoutes(app: App, deps: { keys: KeyService }): void {
@@ -86,22 +64,25 @@ export function registerKeyLifecycleRoutes(app: App, deps: { keys: KeyService })
             { additionalProperties: false },
           ),
         ),
-        response: { 201: CreatedApiKeySchema },
+        headers: IdempotencyHeaders,
+        response: {
+          201: CreatedApiKeySchema,
+          200: { ...CreatedApiKeySchema, description: 'A replay: the first answer for this key.' },
+          422: problemResponse('This Idempotency-Key was used with another body.'),
+        },
       },
     },
     async (request, reply) => {
       const { principal } = request;
       const rolled = await keys.roll(
-        {
-          ...keyActorOf(principal),
-          actor: actorOf(principal),
-          createdBy: principal.kind === 'key' ? 'api_key' : 'user',
-        },
+        keyCreatorOf(principal),
         request.params.keyId,
         request.body?.overlapSeconds ?? 86_400,
+        request.headers['idempotency-key'],
       );
       reply.header('cache-control', 'no-store');
-      return reply.code(201).send({ ...rolled.view, key: rolled.key });
+      if (rolled.replayed) reply.header('idempotent-replayed', 'true');
+      return reply.code(rolled.replayed ? 200 : 201).send({ ...rolled.view, key: rolled.key });
     },
   );
 

@@ -1,196 +1,21 @@
-import { type Static, Type } from 'typebox';
-import { actorOf, type Principal } from '../auth/principal.js';
-import { idOf, NullableTimestamp, PageQuery, pageOf, Timestamp } from '../http/schemas.js';
+import { Type } from 'typebox';
+import { actorOf } from '../auth/principal.js';
+import { problemResponse } from '../http/openapi.js';
+import { idOf, pageOf } from '../http/schemas.js';
 import type { App } from '../http/types.js';
+import { keyActorOf, keyCreatorOf } from './actors.js';
 import { registerKeyLifecycleRoutes } from './lifecycle-routes.js';
-import type { KeyActor, KeyService } from './service.js';
-
-const Level = Type.Union([Type.Literal('none'), Type.Literal('read'), Type.Literal('write')]);
-const permissionProps = {
-  businesses: Level,
-  agents: Level,
-  calls: Level,
-  conversations: Level,
-  webhooks: Level,
-  telephony: Level,
-};
-export const PermissionsSchema = Type.Object(permissionProps, {
-  additionalProperties: false,
-  title: 'KeyPermissions',
-  description: 'Per resource: GET needs `read`, any other method `write` (write includes read).',
-});
-const PermissionsInput = Type.Partial(Type.Object(permissionProps), {
-  additionalProperties: false,
-  description:
-    "Resources not named are `none`. Omitted: write everywhere from a session, the key's own from an API key.",
-});
-export const AllowedIpsSchema = Type.Array(Type.String({ minLength: 2, maxLength: 64 }), {
-  maxItems: 100,
-  description:
-    'IPv4/IPv6 addresses or CIDR blocks the key may be used from; empty means any address.',
-  examples: [['203.0.113.0/24', '2001:db8::/32']],
-});
-
-const UnrestrictedScope = Type.Object(
-  { type: Type.Literal('unrestricted') },
-  {
-    additionalProperties: false,
-    title: 'Unrestricted',
-    description: 'Every business of the owner, including ones created later.',
-  },
-);
-const RestrictedScope = Type.Object(
-  {
-    type: Type.Literal('restricted'),
-    businessIds: Type.Array(idOf('biz'), { minItems: 1, maxItems: 100 }),
-  },
-  { additionalProperties: false, title: 'Restricted', description: 'Only the listed businesses.' },
-);
-/** As answered: deleting businesses can empty the list (the key is then revoked, scope_empty). */
-const HeldRestrictedScope = Type.Object(
-  {
-    type: Type.Literal('restricted'),
-    businessIds: Type.Array(idOf('biz'), { maxItems: 100 }),
-  },
-  {
-    additionalProperties: false,
-    title: 'RestrictedHeld',
-    description:
-      'Only the listed businesses. A deleted business leaves the list; a key left with none is revoked (`scope_empty`).',
-  },
-);
-
-type Scope = Static<typeof UnrestrictedScope> | Static<typeof RestrictedScope>;
-
-/** A tagged union; `discriminator` makes validation errors name the branch that was meant. */
-function scopeUnion(restricted: typeof RestrictedScope | typeof HeldRestrictedScope) {
-  return Type.Unsafe<Scope>({
-    type: 'object',
-    discriminator: { propertyName: 'type' },
-    required: ['type'],
-    oneOf: [UnrestrictedScope, restricted],
-  });
-}
-
-export const BusinessScopeSchema = scopeUnion(RestrictedScope);
-const HeldBusinessScopeSchema = scopeUnion(HeldRestrictedScope);
-
-export const ApiKeySchema = Type.Object(
-  {
-    id: idOf('key'),
-    name: Type.String(),
-    prefix: Type.String({ description: 'The first 12 characters, for recognising the key.' }),
-    lastFour: Type.String(),
-    businessScope: HeldBusinessScopeSchema,
-    userManagement: Type.Boolean(),
-    permissions: PermissionsSchema,
-    allowedIps: AllowedIpsSchema,
-    rateLimitPerMinute: Type.Integer({ description: 'Requests per minute this key may make.' }),
-    status: Type.Union([Type.Literal('active'), Type.Literal('revoked'), Type.Literal('expired')]),
-    revokedReason: Type.Union(
-      [
-        Type.Literal('manual'),
-        Type.Literal('cascade'),
-        Type.Literal('leaked'),
-        Type.Literal('scope_empty'),
-        Type.Null(),
-      ],
-      {
-        description:
-          'Why it was revoked: `scope_empty` when the last business of a restricted key was deleted.',
-      },
-    ),
-    createdBy: Type.Object(
-      {
-        type: Type.Union([Type.Literal('user'), Type.Literal('api_key'), Type.Literal('operator')]),
-        id: Type.Union([Type.String(), Type.Null()], {
-          description: 'The user (`usr_…`) or key (`key_…`); null for the operator.',
-        }),
-      },
-      { description: 'Who made the key: a dashboard session, an API key, or the operator CLI.' },
-    ),
-    rolledFromId: Type.Union([idOf('key'), Type.Null()], {
-      description: 'The key this one replaced by a roll.',
-    }),
-    rolledToId: Type.Union([idOf('key'), Type.Null()], {
-      description: 'The key this one was rolled to (it works until its `expiresAt`).',
-    }),
-    createdAt: Timestamp,
-    lastUsedAt: NullableTimestamp,
-    expiresAt: NullableTimestamp,
-    revokedAt: NullableTimestamp,
-  },
-  { title: 'ApiKey' },
-);
-export type ApiKey = Static<typeof ApiKeySchema>;
-
-export const CreatedApiKeySchema = Type.Object(
-  {
-    ...ApiKeySchema.properties,
-    key: Type.String({
-      description: 'The secret key. Shown only in this answer: store it now.',
-      examples: ['iqra_sk_4f9QeLw1ZkP0x7sVbN2cT8yRu3mJh6Ad0Kx2aB'],
-    }),
-  },
-  { title: 'CreatedApiKey' },
-);
-export type CreatedApiKey = Static<typeof CreatedApiKeySchema>;
-
-export const CreateApiKeyBody = Type.Object(
-  {
-    name: Type.String({
-      minLength: 1,
-      maxLength: 100,
-      examples: ['Zapier Integration - Dental Clinic'],
-    }),
-    businessScope: Type.Optional({
-      ...BusinessScopeSchema,
-      description:
-        "Required from a session. From an API key, omitted means the key's own scope; a wider one answers 403.",
-    }),
-    userManagement: Type.Optional(
-      Type.Boolean({
-        default: false,
-        description: 'Lets the key reach /api/v1/user: profile, billing, white-label, keys.',
-      }),
-    ),
-    permissions: Type.Optional(PermissionsInput),
-    allowedIps: Type.Optional(AllowedIpsSchema),
-    rateLimitPerMinute: Type.Optional(
-      Type.Integer({
-        minimum: 1,
-        maximum: 1_000_000,
-        description:
-          "Requests per minute. From a session: at most the deployment default (the default when omitted). From an API key: at most the key's own (its own when omitted).",
-      }),
-    ),
-    expiresAt: Type.Optional(
-      Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
-        description:
-          "When the key stops working; null for never. Omitted: never from a session, the key's own expiry from an API key (which may not be exceeded).",
-      }),
-    ),
-  },
-  { additionalProperties: false },
-);
-export type CreateApiKeyRequest = Static<typeof CreateApiKeyBody>;
-
-export const KeyParams = Type.Object({ keyId: Type.String({ maxLength: 64 }) });
-const ListQuery = Type.Object({
-  ...PageQuery,
-  status: Type.Optional(
-    Type.Union([Type.Literal('active'), Type.Literal('revoked'), Type.Literal('expired')]),
-  ),
-});
+import {
+  ApiKeySchema,
+  CreateApiKeyBody,
+  CreatedApiKeySchema,
+  IdempotencyHeaders,
+  KeyParams,
+  ListQuery,
+} from './schemas.js';
+import type { KeyService } from './service.js';
 
 const tags = ['API keys'];
-
-/** An API key acts as itself (bounded by its own limits); a session acts as its user. */
-export function keyActorOf(principal: Principal): KeyActor {
-  return principal.kind === 'key'
-    ? { userId: principal.userId, keyId: principal.keyId }
-    : { userId: principal.userId };
-}
 
 export function registerKeyRoutes(app: App, deps: { keys: KeyService }): void {
   const { keys } = deps;
@@ -217,21 +42,24 @@ export function registerKeyRoutes(app: App, deps: { keys: KeyService }): void {
         tags,
         summary: 'Create an API key (the secret is shown once)',
         body: CreateApiKeyBody,
-        response: { 201: CreatedApiKeySchema },
+        headers: IdempotencyHeaders,
+        response: {
+          201: CreatedApiKeySchema,
+          200: { ...CreatedApiKeySchema, description: 'A replay: the first answer for this key.' },
+          422: problemResponse('This Idempotency-Key was used with another body.'),
+        },
       },
     },
     async (request, reply) => {
       const { principal } = request;
       const created = await keys.create(
-        {
-          ...keyActorOf(principal),
-          actor: actorOf(principal),
-          createdBy: principal.kind === 'key' ? 'api_key' : 'user',
-        },
+        keyCreatorOf(principal),
         request.body,
+        request.headers['idempotency-key'],
       );
       reply.header('cache-control', 'no-store');
-      return reply.code(201).send({ ...created.view, key: created.key });
+      if (created.replayed) reply.header('idempotent-replayed', 'true');
+      return reply.code(created.replayed ? 200 : 201).send({ ...created.view, key: created.key });
     },
   );
 

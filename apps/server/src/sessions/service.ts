@@ -1,9 +1,11 @@
+import { recordAudit, recordLoginFailure } from '../audit/repo.js';
 import { throttled } from '../auth/guard.js';
 import type { Throttle } from '../auth/rate-limit.js';
 import { SESSION_TTL_MS, type SessionTokens } from '../auth/session-tokens.js';
 import { deleteSession, insertSession } from '../auth/sessions-repo.js';
 import type { Db } from '../db/schema.js';
 import { ApiError } from '../http/errors.js';
+import { findUserByEmail } from '../users/repo.js';
 import { toUserView, type UserService } from '../users/service.js';
 import type { LoginRequest, Session, SignupRequest } from './schemas.js';
 
@@ -30,14 +32,28 @@ export type SessionService = ReturnType<typeof sessionService>;
 export function sessionService(deps: SessionServiceDeps) {
   const { db, users, sessionTokens, throttles } = deps;
 
-  async function start(user: Parameters<typeof toUserView>[0]): Promise<StartedSession> {
+  async function start(
+    user: Parameters<typeof toUserView>[0],
+    /** Signup records its own event with the account; a login records this one. */
+    event?: 'user.logged_in',
+  ): Promise<StartedSession> {
     const { cookie, sessionId } = sessionTokens.issue();
     const now = Date.now();
-    await insertSession(db, {
-      id: sessionId,
-      user_id: user.id,
-      created_at: new Date(now).toISOString(),
-      expires_at: new Date(now + SESSION_TTL_MS).toISOString(),
+    await db.transaction().execute(async (trx) => {
+      await insertSession(trx, {
+        id: sessionId,
+        user_id: user.id,
+        created_at: new Date(now).toISOString(),
+        expires_at: new Date(now + SESSION_TTL_MS).toISOString(),
+      });
+      if (event) {
+        await recordAudit(trx, {
+          userId: user.id,
+          actor: 'session',
+          action: event,
+          targetId: user.id,
+        });
+      }
     });
     return { user: toUserView(user), csrfToken: sessionTokens.csrfTokenFor(sessionId), cookie };
   }
@@ -65,13 +81,18 @@ export function sessionService(deps: SessionServiceDeps) {
         throw throttled(byIp);
       }
       const user = await users.checkPassword(email, input.password);
-      if (!user) throw new ApiError('invalid_credentials');
+      if (!user) {
+        // Only an existing account has a log to write to; an unknown email leaves no trace.
+        const known = await findUserByEmail(db, email);
+        if (known) await recordLoginFailure(db, known.id, email);
+        throw new ApiError('invalid_credentials');
+      }
       // The right password is not a failed attempt: give both reservations back (a success also
       // clears the email's earlier typos, as before).
       await throttles.loginByEmail.reset(email);
       await throttles.loginByIp.refund(ip);
       if (user.disabled === 1) throw new ApiError('user_disabled');
-      return start(user);
+      return start(user, 'user.logged_in');
     },
 
     async logout(sessionId: string): Promise<void> {

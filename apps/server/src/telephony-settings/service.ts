@@ -72,6 +72,7 @@ export function telephonyService({ db, box }: { db: Kysely<Database>; box: Secre
           userId: business.owner_id,
           actor,
           action: 'telephony.updated',
+          businessId: business.id,
           targetId: business.id,
           data: { provider: row.provider },
         });

@@ -48,7 +48,7 @@ export function userService({ db, publish }: UserServiceDeps) {
           await recordAudit(trx, {
             userId: row.id,
             actor,
-            action: 'user.created',
+            action: 'user.signed_up',
             targetId: row.id,
           });
         });

@@ -80,6 +80,7 @@ export function webhookService(deps: {
           userId: business.owner_id,
           actor,
           action: 'webhook.created',
+          businessId: business.id,
           targetId: id,
         });
       });
@@ -112,6 +113,7 @@ export function webhookService(deps: {
           userId: business.owner_id,
           actor,
           action: 'webhook.deleted',
+          businessId: business.id,
           targetId: id,
         });
       });

@@ -9,6 +9,7 @@ import { creditHoldsMigration } from './0006_credit_holds.js';
 import { keyLifecycleMigration } from './0007_key_lifecycle.js';
 import { leakResponseMigration } from './0008_leak_response.js';
 import { voiceApiMigration } from './0009_voice_api.js';
+import { auditMigration } from './0010_audit.js';
 import { clientTokensMigration } from './0011_client_tokens.js';
 
 export interface MigrationContext {
@@ -31,6 +32,7 @@ function migrations(context: MigrationContext): Record<string, Migration> {
     '0007_key_lifecycle': keyLifecycleMigration(context),
     '0008_leak_response': leakResponseMigration(context),
     '0009_voice_api': voiceApiMigration(context),
+    '0010_audit': auditMigration(context),
     '0011_client_tokens': clientTokensMigration(context),
   };
 }
