@@ -14,6 +14,7 @@ import { type Config, fastifyTrustProxy } from './config.js';
 import { registerConversationRoutes } from './conversations/routes.js';
 import { MAX_PARAM_LENGTH, registerDashboard } from './dashboard/static.js';
 import { ping, type Store } from './db/connect.js';
+import { loggerOptions, OneLinePerRequest } from './http/logging.js';
 import { registerOpenApi } from './http/openapi.js';
 import { clientError, frameworkError, registerProblemHandler } from './http/problem-handler.js';
 import type { App } from './http/types.js';
@@ -65,29 +66,13 @@ export interface AppDeps {
   background?: Partial<BackgroundOptions>;
 }
 
-const KEY_IN_TEXT = /iqra_sk_[0-9A-Za-z]*/g;
-
 /** Builds the whole server without listening: `main` listens, tests use `inject`. */
 export async function buildApp(deps: AppDeps): Promise<App> {
   const { config, store } = deps;
 
   const app = Fastify({
-    logger: {
-      level: config.logLevel,
-      ...(deps.logStream ? { stream: deps.logStream } : {}),
-      redact: {
-        paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
-        censor: '[redacted]',
-      },
-      serializers: {
-        // A key pasted into a query string must not reach the logs either.
-        req: (req: { method: string; url: string; ip?: string }) => ({
-          method: req.method,
-          url: req.url.replace(KEY_IN_TEXT, 'iqra_sk_[redacted]'),
-          remoteAddress: req.ip,
-        }),
-      },
-    },
+    logger: loggerOptions(config.logLevel, deps.logStream),
+    logController: new OneLinePerRequest(),
     bodyLimit: config.bodyLimitBytes,
     trustProxy: fastifyTrustProxy(config.trustProxy),
     requestIdHeader: false,
