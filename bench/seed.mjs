@@ -63,7 +63,7 @@ export async function seed({ origin, env, dbPath, conversations = 10_000 }) {
       call.id,
     );
     copy('conversations', convId, { id: pad('cnv_bench'), call_id: pad('cal_bench') }).run(convId);
-  })();
+  }).immediate(); // takes the write lock at once: the server's dispatcher writes too
   db.close();
   return { key, businessId: business.id, callBody };
 }

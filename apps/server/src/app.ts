@@ -20,6 +20,8 @@ import { clientError, frameworkError, registerProblemHandler } from './http/prob
 import type { App } from './http/types.js';
 import { registerValidation } from './http/validation.js';
 import { registerKeyRoutes } from './keys/routes.js';
+import { createMetrics } from './metrics/metrics.js';
+import { metricsServer, registerMetricsRoute } from './metrics/routes.js';
 import { registerSessionRoutes } from './sessions/routes.js';
 import { registerSystemRoutes } from './system/routes.js';
 import { registerTelephonyRoutes } from './telephony-settings/routes.js';
@@ -101,6 +103,13 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     onError: (error, context) => app.log.error({ err: error, context }, 'background task failed'),
   });
 
+  // Before the guard's hooks, so its timer sees every answer, refusals included.
+  const metrics =
+    config.metricsToken !== undefined || config.metricsPort !== undefined
+      ? createMetrics({ keys: services.keyVerifier })
+      : undefined;
+  metrics?.register(app);
+
   registerGuard(app, {
     keys: services.keyVerifier,
     businesses: services.businessDirectory,
@@ -114,6 +123,19 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
   await registerOpenApi(app, { publicUrl: config.publicUrl, webhooks: webhookDocs() });
   for (const register of FEATURES) register(app, services);
+  if (metrics && config.metricsToken !== undefined) {
+    registerMetricsRoute(app, metrics, config.metricsToken);
+  }
+  if (metrics && config.metricsPort !== undefined) {
+    const port = config.metricsPort;
+    const own = metricsServer(metrics);
+    // onReady, not onListen: Fastify does not wait for onListen hooks, and a port that cannot
+    // be bound should stop the boot.
+    app.addHook('onReady', async () => {
+      await own.listen({ port, host: config.metricsHost });
+    });
+    app.addHook('onClose', () => own.close());
+  }
   // Last: its catch-all GET must not shadow any route above.
   await registerDashboard(app, config);
 

@@ -41,6 +41,9 @@ export function testConfig(database: DatabaseConfig, overrides: Partial<Config> 
     webhookMaxAttempts: 8,
     publicUrl: 'http://127.0.0.1:3000',
     twilioApiBaseUrl: undefined,
+    metricsToken: undefined,
+    metricsPort: undefined,
+    metricsHost: '127.0.0.1',
     ...overrides,
   });
 }

@@ -20,6 +20,7 @@ export const LAYERS: { name: string; members: string[] }[] = [
       'conversations/',
       'dashboard/',
       'keys/',
+      'metrics/',
       'sessions/',
       'system/',
       'telephony/',
