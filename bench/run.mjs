@@ -44,7 +44,7 @@ function usage(pid) {
 
 const dir = mkdtempSync(join(tmpdir(), 'iqra-bench-'));
 const dbPath = join(dir, 'bench.db');
-const [port, floorPort] = [await freePort(), await freePort()];
+const [port, floorPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
 const origin = `http://127.0.0.1:${port}`;
 const env = {
   ...process.env,
@@ -56,7 +56,14 @@ const env = {
   RATE_LIMIT_PER_MINUTE: '1000000',
   AUTH_FAILURES_PER_MINUTE: '1000000',
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+  // The longest event-loop gap per round comes from the server's own /metrics (loopback only).
+  METRICS_PORT: String(metricsPort),
 };
+/** nodejs_eventloop_lag_max_seconds since the previous scrape (prom-client resets it), in ms. */
+async function loopGapMs() {
+  const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+  return Number(/^nodejs_eventloop_lag_max_seconds (\S+)/m.exec(text)?.[1] ?? Number.NaN) * 1000;
+}
 // Logs go to a pipe we drain, as they would to a collector; the terminal would be slower.
 const server = spawn(process.execPath, ['apps/server/dist/cli.js', 'serve'], {
   env,
@@ -97,10 +104,17 @@ try {
     const server_ = [];
     for (let r = 0; r < rounds; r++) {
       floorRps.push((await load(`http://127.0.0.1:${floorPort}`, { path: '/' }, seconds)).rps);
+      await loopGapMs();
       const before = usage(server.pid);
       const run = await load(origin, request, seconds);
       const after = usage(server.pid);
-      server_.push({ ...run, cpuPerReq: (after.cpuUs - before.cpuUs) / run.total, rss: after.rss });
+      const gap = await loopGapMs();
+      server_.push({
+        ...run,
+        cpuPerReq: (after.cpuUs - before.cpuUs) / run.total,
+        rss: after.rss,
+        gap,
+      });
     }
     const ratios = server_.map((s, i) => s.rps / floorRps[i]);
     results.push({
@@ -112,6 +126,7 @@ try {
       p99: median(server_.map((s) => s.p99)),
       cpu: median(server_.map((s) => s.cpuPerReq)),
       rss: Math.max(...server_.map((s) => s.rss)),
+      gap: Math.max(...server_.map((s) => s.gap)),
       non2xx: server_.reduce((n, s) => n + s.non2xx, 0),
     });
   }
@@ -130,12 +145,13 @@ try {
     'p99 ms',
     'CPU µs/req',
     'RSS MiB',
+    'max loop gap ms',
     'non-2xx',
   ];
   console.log(`| ${cols.join(' | ')} |\n|${cols.map(() => '---').join('|')}|`);
   for (const r of results) {
     console.log(
-      `| ${[r.name, r.rps.toFixed(0), r.floor.toFixed(0), `${r.ratio.toFixed(2)}×`, r.p50, r.p99, r.cpu.toFixed(0), r.rss.toFixed(0), r.non2xx].join(' | ')} |`,
+      `| ${[r.name, r.rps.toFixed(0), r.floor.toFixed(0), `${r.ratio.toFixed(2)}×`, r.p50, r.p99, r.cpu.toFixed(0), r.rss.toFixed(0), r.gap.toFixed(0), r.non2xx].join(' | ')} |`,
     );
   }
 } finally {
