@@ -18,6 +18,7 @@ import { MAX_PARAM_LENGTH, registerDashboard } from './dashboard/static.js';
 import { ping, type Store } from './db/connect.js';
 import { registerEventRoutes } from './events/routes.js';
 import { registerCors } from './http/cors.js';
+import { loggerOptions, OneLinePerRequest } from './http/logging.js';
 import { registerOpenApi } from './http/openapi.js';
 import { clientError, frameworkError, registerProblemHandler } from './http/problem-handler.js';
 import type { App } from './http/types.js';
@@ -25,6 +26,8 @@ import { registerValidation } from './http/validation.js';
 import { registerKeyClientTokenRoutes } from './keys/client-token-routes.js';
 import { registerKeyRoutes } from './keys/routes.js';
 import { registerLeakRoutes } from './leaks/routes.js';
+import { createMetrics } from './metrics/metrics.js';
+import { metricsServer, registerMetricsRoute } from './metrics/routes.js';
 import { registerSessionRoutes } from './sessions/routes.js';
 import { registerSystemRoutes } from './system/routes.js';
 import { registerTelephonyRoutes } from './telephony-settings/routes.js';
@@ -78,29 +81,13 @@ export interface AppDeps {
   background?: Partial<BackgroundOptions>;
 }
 
-const KEY_IN_TEXT = /iqra_(sk|ct)_[0-9A-Za-z._-]*/g;
-
 /** Builds the whole server without listening: `main` listens, tests use `inject`. */
 export async function buildApp(deps: AppDeps): Promise<App> {
   const { config, store } = deps;
 
   const app = Fastify({
-    logger: {
-      level: config.logLevel,
-      ...(deps.logStream ? { stream: deps.logStream } : {}),
-      redact: {
-        paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
-        censor: '[redacted]',
-      },
-      serializers: {
-        // A key pasted into a query string must not reach the logs either.
-        req: (req: { method: string; url: string; ip?: string }) => ({
-          method: req.method,
-          url: req.url.replace(KEY_IN_TEXT, 'iqra_$1_[redacted]'),
-          remoteAddress: req.ip,
-        }),
-      },
-    },
+    logger: loggerOptions(config.logLevel, deps.logStream),
+    logController: new OneLinePerRequest(),
     bodyLimit: config.bodyLimitBytes,
     trustProxy: fastifyTrustProxy(config.trustProxy),
     requestIdHeader: false,
@@ -131,6 +118,13 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   // Before the guard, so its refusals carry the CORS headers a browser needs to read them.
   registerCors(app, config.corsOrigins);
+  // Before the guard's hooks, so its timer sees every answer, refusals included.
+  const metrics =
+    config.metricsToken !== undefined || config.metricsPort !== undefined
+      ? createMetrics({ keys: services.keyVerifier })
+      : undefined;
+  metrics?.register(app);
+
   registerGuard(app, {
     keys: services.keyVerifier,
     businesses: services.businessDirectory,
@@ -147,6 +141,19 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
   await registerOpenApi(app, { publicUrl: config.publicUrl, webhooks: webhookDocs() });
   for (const register of FEATURES) register(app, services);
+  if (metrics && config.metricsToken !== undefined) {
+    registerMetricsRoute(app, metrics, config.metricsToken);
+  }
+  if (metrics && config.metricsPort !== undefined) {
+    const port = config.metricsPort;
+    const own = metricsServer(metrics);
+    // onReady, not onListen: Fastify does not wait for onListen hooks, and a port that cannot
+    // be bound should stop the boot.
+    app.addHook('onReady', async () => {
+      await own.listen({ port, host: config.metricsHost });
+    });
+    app.addHook('onClose', () => own.close());
+  }
   // Last: its catch-all GET must not shadow any route above.
   await registerDashboard(app, config);
 

@@ -4,6 +4,7 @@ import { agentService } from './agents/service.js';
 import { purgeAuditEvents } from './audit/repo.js';
 import { auditService } from './audit/service.js';
 import { BusinessDirectory } from './auth/business-directory.js';
+import { FLUSH_CHUNK_ROWS } from './auth/chunked-flush.js';
 import { ClientTokenCodec } from './auth/client-token.js';
 import { keyHasher } from './auth/key-format.js';
 import { KeyUsageCounter } from './auth/key-usage.js';
@@ -132,12 +133,15 @@ export function buildServices(config: Config, store: Store, options: ComposeOpti
   const relay = redis
     ? relayInvalidations(invalidations, redis, (error) => onError(error, 'redis relay'))
     : undefined;
-  const lastUsed = new LastUsedRecorder((uses) => recordLastUsed(db, uses), {
+  const chunkSize = FLUSH_CHUNK_ROWS[store.engine];
+  const lastUsed = new LastUsedRecorder((uses) => recordLastUsed(db, store.engine, uses), {
     intervalMs: options.lastUsedFlushMs ?? 5000,
+    chunkSize,
     onError: (error) => onError(error, 'last-used flush'),
   });
   const keyUsage = new KeyUsageCounter((deltas) => addKeyUsage(db, deltas), {
     intervalMs: options.lastUsedFlushMs ?? 5000,
+    chunkSize,
     onError: (error) => onError(error, 'key usage flush'),
   });
   const sessionTokens = new SessionTokens(config.sessionSecret);

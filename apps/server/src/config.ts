@@ -55,6 +55,11 @@ export interface Config {
    * answers 404.
    */
   readonly secretScanningKeysFile: string | undefined;
+  /** `/metrics` on the API port behind `Authorization: Bearer` of this token; unset: off there. */
+  readonly metricsToken: string | undefined;
+  /** `/metrics` on its own port (no token), bound to `metricsHost`; unset: no such listener. */
+  readonly metricsPort: number | undefined;
+  readonly metricsHost: string;
 }
 
 export type TrustProxy = false | number | string[];
@@ -167,7 +172,20 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     secretScanningKeysFile: env.SECRET_SCANNING_KEYS_FILE
       ? resolve(cwd, env.SECRET_SCANNING_KEYS_FILE)
       : undefined,
+    metricsToken: parseMetricsToken(env.METRICS_TOKEN),
+    metricsPort: env.METRICS_PORT
+      ? parseInteger('METRICS_PORT', env.METRICS_PORT, 0, 1, 65535)
+      : undefined,
+    metricsHost: env.METRICS_HOST || '127.0.0.1',
   });
+}
+
+/** A bearer token a scraper sends; short ones could be guessed. */
+function parseMetricsToken(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (value.length < 16)
+    throw new ConfigError('METRICS_TOKEN must be at least 16 characters long.');
+  return value;
 }
 
 function parseNodeEnv(value: string | undefined): Config['env'] {

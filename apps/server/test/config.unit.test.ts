@@ -94,3 +94,20 @@ describe('config', () => {
     });
   });
 });
+
+describe('metrics config', () => {
+  const dir = () => mkdtempSync(join(tmpdir(), 'iqra-config-'));
+  it('is off by default; the port listener binds to loopback unless METRICS_HOST says otherwise', () => {
+    const config = loadConfig({}, dir());
+    expect(config).toMatchObject({
+      metricsToken: undefined,
+      metricsPort: undefined,
+      metricsHost: '127.0.0.1',
+    });
+    expect(loadConfig({ METRICS_PORT: '9464' }, dir()).metricsPort).toBe(9464);
+  });
+  it('refuses a short token and a port out of range', () => {
+    expect(() => loadConfig({ METRICS_TOKEN: 'short' }, dir())).toThrow(ConfigError);
+    expect(() => loadConfig({ METRICS_PORT: '70000' }, dir())).toThrow(ConfigError);
+  });
+});

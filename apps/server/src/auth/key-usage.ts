@@ -1,3 +1,5 @@
+import { writeInChunks } from './chunked-flush.js';
+
 /** One key's counts for one UTC day. */
 export interface UsageDelta {
   keyId: string;
@@ -9,7 +11,9 @@ export interface UsageDelta {
 
 /**
  * Per-key request counts, kept in memory and written in one additive batch per flush, so a
- * request never writes to the database and several nodes' flushes sum (API.md §5).
+ * request never writes to the database and several nodes' flushes sum (API.md §5). A flush is one
+ * statement per chunk of `chunkSize` rows, yielding between chunks: one statement for 10,000
+ * keys would exceed the engines' bind-parameter limits and block SQLite's loop.
  */
 export class KeyUsageCounter {
   private pending = new Map<string, UsageDelta>();
@@ -22,6 +26,8 @@ export class KeyUsageCounter {
       intervalMs: number;
       onError: (error: unknown) => void;
       now?: () => number;
+      /** Rows per statement (default 500). */
+      chunkSize?: number;
     },
   ) {}
 
@@ -54,11 +60,12 @@ export class KeyUsageCounter {
       if (this.pending.size === 0) return;
       const batch = [...this.pending.values()];
       this.pending = new Map();
-      try {
-        await this.write(batch);
-      } catch (error) {
-        // Nothing was added (one statement): count the batch again at the next flush.
-        for (const d of batch) {
+      const { unwritten, error } = await writeInChunks(batch, this.options.chunkSize ?? 500, (c) =>
+        this.write(c),
+      );
+      if (unwritten.length > 0) {
+        // A chunk is one statement, so nothing of it was added: count it again next flush.
+        for (const d of unwritten) {
           const slot = `${d.keyId}|${d.date}`;
           const now = this.pending.get(slot);
           this.pending.set(

@@ -77,6 +77,8 @@ export class KeyVerifier {
   private readonly now: () => number;
   /** Bumped by every invalidation, so a read that raced one is not cached. */
   private generation = 0;
+  /** Well-formed keys answered from the cache vs. looked up (the metrics' hit ratio). */
+  readonly lookups = { hits: 0, misses: 0 };
 
   constructor(private readonly deps: KeyVerifierDeps) {
     // Looked up on each call (not captured), so a test's fake clock reaches expiry checks.
@@ -97,6 +99,8 @@ export class KeyVerifier {
     if (!isWellFormedKey(key)) return { ok: false, reason: 'malformed' };
     const keyHash = this.deps.hash(key);
     let verified = this.byHash.get(keyHash);
+    if (verified || this.unknown.has(keyHash)) this.lookups.hits++;
+    else this.lookups.misses++;
     if (!verified) {
       if (this.unknown.has(keyHash)) return { ok: false, reason: 'unknown' };
       await beforeRead?.();

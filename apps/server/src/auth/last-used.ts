@@ -1,6 +1,10 @@
+import { writeInChunks } from './chunked-flush.js';
+
 /**
  * Remembers when each key was last used and writes it in batches, so verifying a key never
- * writes to the database. Reads merge the pending value in, so answers are not stale.
+ * writes to the database. Reads merge the pending value in, so answers are not stale. A flush is
+ * one statement per chunk of `chunkSize` keys, yielding between chunks, so 10,000 distinct keys
+ * never stall requests (one UPDATE per key used to block SQLite's loop for most of a second).
  */
 export class LastUsedRecorder {
   private pending = new Map<string, number>();
@@ -8,8 +12,13 @@ export class LastUsedRecorder {
   private flushing: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly write: (uses: Map<string, string>) => Promise<void>,
-    private readonly options: { intervalMs: number; onError: (error: unknown) => void },
+    private readonly write: (uses: [keyId: string, at: string][]) => Promise<void>,
+    private readonly options: {
+      intervalMs: number;
+      onError: (error: unknown) => void;
+      /** Keys per statement (default 500). */
+      chunkSize?: number;
+    },
   ) {}
 
   touch(keyId: string, at = Date.now()): void {
@@ -33,16 +42,18 @@ export class LastUsedRecorder {
   flush(): Promise<void> {
     this.flushing = this.flushing.then(async () => {
       if (this.pending.size === 0) return;
-      const batch = this.pending;
+      const batch = [...this.pending];
       this.pending = new Map();
-      const uses = new Map([...batch].map(([id, at]) => [id, new Date(at).toISOString()]));
-      try {
-        await this.write(uses);
-      } catch (error) {
-        // Keep the uses for the next flush unless newer ones arrived meanwhile.
-        for (const [id, at] of batch) if (!this.pending.has(id)) this.pending.set(id, at);
-        this.options.onError(error);
+      const uses = batch.map(([id, at]): [string, string] => [id, new Date(at).toISOString()]);
+      const { unwritten, error } = await writeInChunks(uses, this.options.chunkSize ?? 500, (c) =>
+        this.write(c),
+      );
+      if (unwritten.length === 0) return;
+      // Keep the uses for the next flush unless newer ones arrived meanwhile.
+      for (const [id, at] of unwritten) {
+        if (!this.pending.has(id)) this.pending.set(id, Date.parse(at));
       }
+      this.options.onError(error);
     });
     return this.flushing;
   }

@@ -1,6 +1,7 @@
 import { type RawBuilder, type Selectable, type SqlBool, sql } from 'kysely';
 import type { UsageDelta } from '../auth/key-usage.js';
 import type { KeyVerificationRow } from '../auth/key-verifier.js';
+import type { Engine } from '../db/connect.js';
 import type { ApiKeysTable, Db, Flag, RevokedReason } from '../db/schema.js';
 
 /** A key's row; `client_tokens_not_before` (API.md §7) is set only by revoke-client-tokens. */
@@ -203,16 +204,24 @@ export async function revokeEmptyScopes(db: Db, keyIds: string[], at: string): P
   return rows.map((r) => r.id);
 }
 
-/** One statement per key per flush; never moves `last_used_at` backwards. */
-export async function recordLastUsed(db: Db, uses: Map<string, string>): Promise<void> {
-  for (const [keyId, at] of uses) {
-    await db
-      .updateTable('api_keys')
-      .set({ last_used_at: at })
-      .where('id', '=', keyId)
-      .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', at)]))
-      .execute();
-  }
+/**
+ * One statement for the whole batch (the caller chunks it); never moves `last_used_at`
+ * backwards. SQLite compares the ISO text as stored; PostgreSQL needs the text cast, because a
+ * VALUES list of parameters is typed text there.
+ */
+export async function recordLastUsed(
+  db: Db,
+  engine: Engine,
+  uses: Iterable<readonly [keyId: string, at: string]>,
+): Promise<void> {
+  const rows = [...uses].map(([keyId, at]) => sql`(${keyId}, ${at})`);
+  if (rows.length === 0) return;
+  const at = engine === 'postgres' ? sql`cast(v.at as timestamptz)` : sql`v.at`;
+  await sql`with v(id, at) as (values ${sql.join(rows)})
+    update api_keys set last_used_at = ${at} from v
+    where api_keys.id = v.id and (api_keys.last_used_at is null or api_keys.last_used_at < ${at})`.execute(
+    db,
+  );
 }
 
 /** One statement per flush; each row adds to what other nodes wrote (API.md §5). */

@@ -43,6 +43,9 @@ export function testConfig(database: DatabaseConfig, overrides: Partial<Config> 
     twilioApiBaseUrl: undefined,
     corsOrigins: [],
     secretScanningKeysFile: undefined,
+    metricsToken: undefined,
+    metricsPort: undefined,
+    metricsHost: '127.0.0.1',
     ...overrides,
   });
 }

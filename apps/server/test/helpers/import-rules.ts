@@ -23,6 +23,7 @@ export const LAYERS: { name: string; members: string[] }[] = [
       'events/',
       'keys/',
       'leaks/',
+      'metrics/',
       'sessions/',
       'system/',
       'telephony/',

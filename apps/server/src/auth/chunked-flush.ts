@@ -1,0 +1,34 @@
+/**
+ * Rows per statement when a background batch is written. SQLite runs on the event loop's own
+ * thread, so its chunks stay small (a few milliseconds each) and the loop is let go between
+ * them; PostgreSQL runs the statement elsewhere, but building and sending its parameters is
+ * still JavaScript on this loop, so its chunks are larger yet bounded too.
+ */
+export const FLUSH_CHUNK_ROWS = { sqlite: 500, postgres: 2000 } as const;
+
+/** Resolves after pending I/O has run: requests waiting behind a flush are served first. */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * Writes `items` in chunks of `size`, one `write` (one statement) each, yielding to the event
+ * loop between chunks so no flush holds the loop for longer than one chunk. Never throws: on a
+ * failed write it stops and returns the items not written (that chunk and the rest) with the
+ * error, for the caller to keep for its next flush.
+ */
+export async function writeInChunks<T>(
+  items: readonly T[],
+  size: number,
+  write: (chunk: T[]) => Promise<void>,
+): Promise<{ unwritten: T[]; error?: unknown }> {
+  for (let start = 0; start < items.length; start += size) {
+    if (start > 0) await yieldToEventLoop();
+    try {
+      await write(items.slice(start, start + size));
+    } catch (error) {
+      return { unwritten: items.slice(start), error };
+    }
+  }
+  return { unwritten: [] };
+}
