@@ -1,9 +1,10 @@
 import { problemResponse } from '../http/openapi.js';
+import { routeGroup } from '../http/route-kit.js';
 import type { App } from '../http/types.js';
 import { ClientTokenHeaders, ClientTokenSchema, CreateClientTokenBody } from './schemas.js';
 import type { ClientTokenService } from './service.js';
 
-const tags = ['Client tokens'];
+const anyCredentialRoute = routeGroup('Client tokens', { access: 'anyCredential' });
 
 /**
  * Minting client tokens for browser apps (API.md §7). Refusing all of a key's tokens at once is a
@@ -17,26 +18,22 @@ export function registerClientTokenRoutes(
 
   app.post(
     '/api/v1/client-tokens',
-    {
-      config: { access: 'anyCredential' },
-      schema: {
-        tags,
-        operationId: 'createClientToken',
-        summary: 'Mint a short-lived client token for one browser and one business',
-        description:
-          'With an API key only. The token is stateless and signed; it reaches the agents, calls and conversations of its business with at most the given permissions, and dies with its key (revoked, expired, rolled past its overlap, or `revoke-client-tokens`).',
-        headers: ClientTokenHeaders,
-        body: CreateClientTokenBody,
-        response: {
-          201: ClientTokenSchema,
-          200: {
-            ...ClientTokenSchema,
-            description: 'A replay: the token first minted with this key.',
-          },
-          422: problemResponse('This Idempotency-Key was used with another body.'),
+    anyCredentialRoute({
+      operationId: 'createClientToken',
+      summary: 'Mint a short-lived client token for one browser and one business',
+      description:
+        'With an API key only. The token is stateless and signed; it reaches the agents, calls and conversations of its business with at most the given permissions, and dies with its key (revoked, expired, rolled past its overlap, or `revoke-client-tokens`).',
+      headers: ClientTokenHeaders,
+      body: CreateClientTokenBody,
+      response: {
+        201: ClientTokenSchema,
+        200: {
+          ...ClientTokenSchema,
+          description: 'A replay: the token first minted with this key.',
         },
+        422: problemResponse('This Idempotency-Key was used with another body.'),
       },
-    },
+    }),
     async (request, reply) => {
       const { token, replayed } = await clientTokens.mint(
         request.principal,

@@ -1,4 +1,4 @@
-import type { FastifySchema } from 'fastify';
+import type { FastifyContextConfig, FastifySchema } from 'fastify';
 import { Type } from 'typebox';
 import type { Access, Resource } from './access.js';
 import { ApiError } from './errors.js';
@@ -10,19 +10,21 @@ import { type CursorCodec, type Page, toPage } from './pagination.js';
  */
 
 /**
- * Options for the routes of one business resource: the access they declare, the resource(s) the
- * permission check names, and their OpenAPI tag, so each route states only what is its own
- * (summary, params, body, responses). The schema's type flows through, so handlers stay typed.
+ * Options for a group of routes that declare the same access (and resource) under one OpenAPI
+ * tag, so each route states only what is its own (summary, params, body, responses). The schema's
+ * type flows through, so handlers stay typed.
  */
+export function routeGroup<const C extends FastifyContextConfig>(tag: string, config: C) {
+  return <S extends FastifySchema>(schema: S) => ({ config, schema: { tags: [tag], ...schema } });
+}
+
+/** A business resource's routes: `business` access (or one that reaches disabled businesses). */
 export function businessRoutes(
   resource: Resource | readonly Resource[],
   tag: string,
   access: Extract<Access, 'business' | 'businessIncludingDisabled'> = 'business',
 ) {
-  return <S extends FastifySchema>(schema: S) => ({
-    config: { access, resource },
-    schema: { tags: [tag], ...schema },
-  });
+  return routeGroup(tag, { access, resource });
 }
 
 /** A string enum that validates with a readable error ("must be one of: …"). */

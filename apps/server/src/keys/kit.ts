@@ -29,6 +29,7 @@ import { allowedIpsOf, scopeOf, statusOf } from './rules.js';
 export { allowedIpsOf, canonicalIps, checkExpiry, FULL, scopeOf, statusOf } from './rules.js';
 
 import type { KeyStatus } from './rules.js';
+import type { ApiKey } from './schemas.js';
 
 export type { KeyStatus } from './rules.js';
 
@@ -37,26 +38,8 @@ export interface KeyCreatorRef {
   id: string | null;
 }
 
-export interface ApiKeyView {
-  id: string;
-  name: string;
-  prefix: string;
-  lastFour: string;
-  businessScope: BusinessScope;
-  userManagement: boolean;
-  permissions: Permissions;
-  allowedIps: string[];
-  rateLimitPerMinute: number;
-  status: KeyStatus;
-  revokedReason: RevokedReason | null;
-  createdBy: KeyCreatorRef;
-  rolledFromId: string | null;
-  rolledToId: string | null;
-  createdAt: string;
-  lastUsedAt: string | null;
-  expiresAt: string | null;
-  revokedAt: string | null;
-}
+/** A key as the API shows it: the response schema's own type (no second, hand-written view). */
+export type ApiKeyView = ApiKey;
 
 export interface CreateKeyInput {
   name: string;

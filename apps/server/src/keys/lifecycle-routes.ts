@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { actorOf } from '../auth/principal.js';
 import { problemResponse } from '../http/openapi.js';
+import { routeGroup } from '../http/route-kit.js';
 import type { App } from '../http/types.js';
 import { keyActorOf, keyCreatorOf } from './actors.js';
 import {
@@ -15,6 +16,8 @@ import {
 import type { KeyService } from './service.js';
 
 const tags = ['API keys'];
+const userManagementRoute = routeGroup('API keys', { access: 'userManagement' });
+const sessionRoute = routeGroup('API keys', { access: 'session' });
 
 /** Edit, roll, key policy and per-key usage (API.md §5). */
 export function registerKeyLifecycleRoutes(app: App, deps: { keys: KeyService }): void {
@@ -22,22 +25,18 @@ export function registerKeyLifecycleRoutes(app: App, deps: { keys: KeyService })
 
   app.patch(
     '/api/v1/user/api-keys/:keyId',
-    {
-      config: { access: 'userManagement' },
-      schema: {
-        tags,
-        summary: 'Rename a key or change its allowlist (an API key may only narrow it)',
-        params: KeyParams,
-        body: Type.Object(
-          {
-            name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
-            allowedIps: Type.Optional(AllowedIpsSchema),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 200: ApiKeySchema },
-      },
-    },
+    userManagementRoute({
+      summary: 'Rename a key or change its allowlist (an API key may only narrow it)',
+      params: KeyParams,
+      body: Type.Object(
+        {
+          name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+          allowedIps: Type.Optional(AllowedIpsSchema),
+        },
+        { additionalProperties: false },
+      ),
+      response: { 200: ApiKeySchema },
+    }),
     async (request) =>
       keys.update(
         { ...keyActorOf(request.principal), actor: actorOf(request.principal) },
@@ -48,30 +47,26 @@ export function registerKeyLifecycleRoutes(app: App, deps: { keys: KeyService })
 
   app.post(
     '/api/v1/user/api-keys/:keyId/roll',
-    {
-      config: { access: 'userManagement' },
-      schema: {
-        tags,
-        summary: 'Roll a key: a new key with the same rights; the old one works during the overlap',
-        params: KeyParams,
-        body: Type.Optional(
-          Type.Object(
-            {
-              overlapSeconds: Type.Optional(
-                Type.Integer({ minimum: 0, maximum: 604_800, default: 86_400 }),
-              ),
-            },
-            { additionalProperties: false },
-          ),
+    userManagementRoute({
+      summary: 'Roll a key: a new key with the same rights; the old one works during the overlap',
+      params: KeyParams,
+      body: Type.Optional(
+        Type.Object(
+          {
+            overlapSeconds: Type.Optional(
+              Type.Integer({ minimum: 0, maximum: 604_800, default: 86_400 }),
+            ),
+          },
+          { additionalProperties: false },
         ),
-        headers: IdempotencyHeaders,
-        response: {
-          201: CreatedApiKeySchema,
-          200: { ...CreatedApiKeySchema, description: 'A replay: the first answer for this key.' },
-          422: problemResponse('This Idempotency-Key was used with another body.'),
-        },
+      ),
+      headers: IdempotencyHeaders,
+      response: {
+        201: CreatedApiKeySchema,
+        200: { ...CreatedApiKeySchema, description: 'A replay: the first answer for this key.' },
+        422: problemResponse('This Idempotency-Key was used with another body.'),
       },
-    },
+    }),
     async (request, reply) => {
       const { principal } = request;
       const rolled = await keys.roll(
@@ -88,18 +83,14 @@ export function registerKeyLifecycleRoutes(app: App, deps: { keys: KeyService })
 
   app.get(
     '/api/v1/user/api-keys/:keyId/usage',
-    {
-      config: { access: 'userManagement' },
-      schema: {
-        tags,
-        summary: "A key's requests per UTC day, oldest first",
-        params: KeyParams,
-        querystring: Type.Object({
-          days: Type.Optional(Type.Integer({ minimum: 1, maximum: 90, default: 30 })),
-        }),
-        response: { 200: KeyUsageSchema },
-      },
-    },
+    userManagementRoute({
+      summary: "A key's requests per UTC day, oldest first",
+      params: KeyParams,
+      querystring: Type.Object({
+        days: Type.Optional(Type.Integer({ minimum: 1, maximum: 90, default: 30 })),
+      }),
+      response: { 200: KeyUsageSchema },
+    }),
     async (request) =>
       keys.usage(keyActorOf(request.principal), request.params.keyId, request.query.days ?? 30),
   );
@@ -115,15 +106,11 @@ export function registerKeyLifecycleRoutes(app: App, deps: { keys: KeyService })
 
   app.put(
     '/api/v1/user/key-policy',
-    {
-      config: { access: 'session' },
-      schema: {
-        tags,
-        summary: "Set the account's key policy (dashboard session only)",
-        body: KeyPolicySchema,
-        response: { 200: KeyPolicySchema },
-      },
-    },
+    sessionRoute({
+      summary: "Set the account's key policy (dashboard session only)",
+      body: KeyPolicySchema,
+      response: { 200: KeyPolicySchema },
+    }),
     async (request) =>
       keys.putPolicy(
         request.principal.userId,

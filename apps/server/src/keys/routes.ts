@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { actorOf } from '../auth/principal.js';
 import { problemResponse } from '../http/openapi.js';
+import { routeGroup } from '../http/route-kit.js';
 import { idOf, pageOf } from '../http/schemas.js';
 import type { App } from '../http/types.js';
 import { keyActorOf, keyCreatorOf } from './actors.js';
@@ -15,41 +16,33 @@ import {
 } from './schemas.js';
 import type { KeyService } from './service.js';
 
-const tags = ['API keys'];
+const userManagementRoute = routeGroup('API keys', { access: 'userManagement' });
 
 export function registerKeyRoutes(app: App, deps: { keys: KeyService }): void {
   const { keys } = deps;
 
   app.get(
     '/api/v1/user/api-keys',
-    {
-      config: { access: 'userManagement' },
-      schema: {
-        tags,
-        summary: 'List API keys (never their secrets)',
-        querystring: ListQuery,
-        response: { 200: pageOf(ApiKeySchema) },
-      },
-    },
+    userManagementRoute({
+      summary: 'List API keys (never their secrets)',
+      querystring: ListQuery,
+      response: { 200: pageOf(ApiKeySchema) },
+    }),
     async (request) => keys.list(keyActorOf(request.principal), request.query),
   );
 
   app.post(
     '/api/v1/user/api-keys',
-    {
-      config: { access: 'userManagement' },
-      schema: {
-        tags,
-        summary: 'Create an API key (the secret is shown once)',
-        body: CreateApiKeyBody,
-        headers: IdempotencyHeaders,
-        response: {
-          201: CreatedApiKeySchema,
-          200: { ...CreatedApiKeySchema, description: 'A replay: the first answer for this key.' },
-          422: problemResponse('This Idempotency-Key was used with another body.'),
-        },
+    userManagementRoute({
+      summary: 'Create an API key (the secret is shown once)',
+      body: CreateApiKeyBody,
+      headers: IdempotencyHeaders,
+      response: {
+        201: CreatedApiKeySchema,
+        200: { ...CreatedApiKeySchema, description: 'A replay: the first answer for this key.' },
+        422: problemResponse('This Idempotency-Key was used with another body.'),
       },
-    },
+    }),
     async (request, reply) => {
       const { principal } = request;
       const created = await keys.create(
@@ -65,37 +58,29 @@ export function registerKeyRoutes(app: App, deps: { keys: KeyService }): void {
 
   app.get(
     '/api/v1/user/api-keys/:keyId',
-    {
-      config: { access: 'userManagement' },
-      schema: {
-        tags,
-        summary: 'Get an API key',
-        params: KeyParams,
-        response: { 200: ApiKeySchema },
-      },
-    },
+    userManagementRoute({
+      summary: 'Get an API key',
+      params: KeyParams,
+      response: { 200: ApiKeySchema },
+    }),
     async (request) => keys.get(keyActorOf(request.principal), request.params.keyId),
   );
 
   app.delete(
     '/api/v1/user/api-keys/:keyId',
-    {
-      config: { access: 'userManagement' },
-      schema: {
-        tags,
-        summary: 'Revoke an API key (it stays listed as revoked)',
-        description:
-          'With `cascade=true`, also every key minted through it or rolled from it, transitively; `cascaded` lists the keys whose status changed.',
-        params: KeyParams,
-        querystring: Type.Object({ cascade: Type.Optional(Type.Boolean({ default: false })) }),
-        response: {
-          200: Type.Object({
-            ...ApiKeySchema.properties,
-            cascaded: Type.Optional(Type.Array(idOf('key'))),
-          }),
-        },
+    userManagementRoute({
+      summary: 'Revoke an API key (it stays listed as revoked)',
+      description:
+        'With `cascade=true`, also every key minted through it or rolled from it, transitively; `cascaded` lists the keys whose status changed.',
+      params: KeyParams,
+      querystring: Type.Object({ cascade: Type.Optional(Type.Boolean({ default: false })) }),
+      response: {
+        200: Type.Object({
+          ...ApiKeySchema.properties,
+          cascaded: Type.Optional(Type.Array(idOf('key'))),
+        }),
       },
-    },
+    }),
     async (request) =>
       keys.revoke(keyActorOf(request.principal), request.params.keyId, actorOf(request.principal), {
         cascade: request.query.cascade === true,

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { ApiError } from '../http/errors.js';
+import { routeGroup } from '../http/route-kit.js';
 import { pageOf } from '../http/schemas.js';
 import type { App } from '../http/types.js';
 import { NoticeParams, NoticeSchema, NoticesQuery, ReportLabelSchema } from './schemas.js';
@@ -10,7 +11,7 @@ export const GITHUB_SCANNING_PATH = '/api/v1/secret-scanning/github';
 /** A partner's report may list many tokens; nothing else in the API takes this much. */
 const REPORT_LIMIT = 1024 * 1024;
 const JSON_TYPE = 'application/json';
-const tags = ['Notices'];
+const userManagementRoute = routeGroup('Notices', { access: 'userManagement' });
 
 function header(value: string | string[] | undefined): string | undefined {
   return typeof value === 'string' ? value : undefined;
@@ -21,29 +22,21 @@ export function registerLeakRoutes(app: App, deps: { leaks: LeakService }): void
 
   app.get(
     '/api/v1/user/notices',
-    {
-      config: { access: 'userManagement' },
-      schema: {
-        tags,
-        summary: 'Notices for the account, newest first (a leaked key, until dismissed)',
-        querystring: NoticesQuery,
-        response: { 200: pageOf(NoticeSchema) },
-      },
-    },
+    userManagementRoute({
+      summary: 'Notices for the account, newest first (a leaked key, until dismissed)',
+      querystring: NoticesQuery,
+      response: { 200: pageOf(NoticeSchema) },
+    }),
     async (request) => leaks.listNotices(request.principal.userId, request.query),
   );
 
   app.post(
     '/api/v1/user/notices/:noticeId/dismiss',
-    {
-      config: { access: 'userManagement' },
-      schema: {
-        tags,
-        summary: 'Dismiss a notice (the dashboard stops showing it)',
-        params: NoticeParams,
-        response: { 200: NoticeSchema },
-      },
-    },
+    userManagementRoute({
+      summary: 'Dismiss a notice (the dashboard stops showing it)',
+      params: NoticeParams,
+      response: { 200: NoticeSchema },
+    }),
     async (request) => leaks.dismiss(request.principal.userId, request.params.noticeId),
   );
 

@@ -1,9 +1,11 @@
 import { actorOf } from '../auth/principal.js';
+import { routeGroup } from '../http/route-kit.js';
 import type { App } from '../http/types.js';
 import { UpdateUserBody, UserSchema } from './schemas.js';
 import { toUserView, type UserService } from './service.js';
 
 const tags = ['User'];
+const userManagementRoute = routeGroup('User', { access: 'userManagement' });
 
 export function registerUserRoutes(app: App, deps: { users: UserService }): void {
   app.get(
@@ -17,15 +19,11 @@ export function registerUserRoutes(app: App, deps: { users: UserService }): void
 
   app.patch(
     '/api/v1/user',
-    {
-      config: { access: 'userManagement' },
-      schema: {
-        tags,
-        summary: 'Update your profile',
-        body: UpdateUserBody,
-        response: { 200: UserSchema },
-      },
-    },
+    userManagementRoute({
+      summary: 'Update your profile',
+      body: UpdateUserBody,
+      response: { 200: UserSchema },
+    }),
     async (request) =>
       toUserView(
         await deps.users.update(request.principal.userId, request.body, actorOf(request.principal)),
