@@ -1,5 +1,4 @@
-import type { Selectable } from 'kysely';
-import type { BusinessesTable, BusinessRow, Db, Flag } from '../db/schema.js';
+import type { BusinessRow, Db, Flag } from '../db/schema.js';
 
 export type { BusinessRow } from '../db/schema.js';
 

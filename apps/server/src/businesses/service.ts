@@ -5,7 +5,6 @@ import { type Invalidation, recordInvalidation } from '../cache/invalidation.js'
 import type { Database } from '../db/schema.js';
 import { ApiError } from '../http/errors.js';
 import type { CursorCodec, Page } from '../http/pagination.js';
-import { toPage } from '../http/pagination.js';
 import { paginate, requireText } from '../http/route-kit.js';
 import { newId } from '../ids.js';
 import { lockKeysRestrictedTo, revokeEmptyScopes } from '../keys/repo.js';

@@ -7,7 +7,7 @@ import { insertConversation } from '../conversations/repo.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { CallStatus, Database, ProviderName } from '../db/schema.js';
 import { ApiError } from '../http/errors.js';
-import { type CursorCodec, type Page, toPage } from '../http/pagination.js';
+import type { CursorCodec, Page } from '../http/pagination.js';
 import { checkPhoneNumber } from '../http/phone-number.js';
 import { isoTime, paginate } from '../http/route-kit.js';
 import { isId, newId } from '../ids.js';

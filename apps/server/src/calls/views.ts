@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import type { CallStatus, CallsTable, ProviderName } from '../db/schema.js';
+import type { CallStatus, CallsTable } from '../db/schema.js';
 import type { AgentSnapshot, DialRequest } from '../telephony/provider.js';
 import type { Call } from './schemas.js';
 

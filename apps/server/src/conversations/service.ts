@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { CallStatus, Database } from '../db/schema.js';
 import { ApiError } from '../http/errors.js';
-import { type CursorCodec, type Page, toPage } from '../http/pagination.js';
+import type { CursorCodec, Page } from '../http/pagination.js';
 import { isoTime, paginate } from '../http/route-kit.js';
 import { isId } from '../ids.js';
 import { findConversation, listConversations, listMessages } from './repo.js';

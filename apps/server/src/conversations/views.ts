@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import type { CallStatus, ConversationMessagesTable, ConversationsTable } from '../db/schema.js';
+import type { ConversationMessagesTable, ConversationsTable } from '../db/schema.js';
 import type { ConversationSummary, Message } from './schemas.js';
 
 export type ConversationRow = Selectable<ConversationsTable>;

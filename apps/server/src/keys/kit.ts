@@ -28,7 +28,6 @@ import { allowedIpsOf, scopeOf, statusOf } from './rules.js';
 
 export { allowedIpsOf, canonicalIps, checkExpiry, FULL, scopeOf, statusOf } from './rules.js';
 
-import type { KeyStatus } from './rules.js';
 import type { ApiKey } from './schemas.js';
 
 export type { KeyStatus } from './rules.js';

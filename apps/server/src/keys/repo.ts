@@ -2,7 +2,7 @@ import { type RawBuilder, type Selectable, type SqlBool, sql } from 'kysely';
 import type { UsageDelta } from '../auth/key-usage.js';
 import type { KeyVerificationRow } from '../auth/key-verifier.js';
 import type { Engine } from '../db/connect.js';
-import type { ApiKeysTable, Db, Flag, RevokedReason } from '../db/schema.js';
+import type { ApiKeysTable, Db, RevokedReason } from '../db/schema.js';
 
 /** A key's row; `client_tokens_not_before` (API.md §7) is set only by revoke-client-tokens. */
 export type ApiKeyRow = Omit<Selectable<ApiKeysTable>, 'client_tokens_not_before'> & {

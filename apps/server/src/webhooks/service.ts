@@ -4,7 +4,7 @@ import type { BusinessRow } from '../businesses/repo.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import type { Database, DeliveryStatus } from '../db/schema.js';
 import { ApiError } from '../http/errors.js';
-import { type CursorCodec, type Page, toPage } from '../http/pagination.js';
+import type { CursorCodec, Page } from '../http/pagination.js';
 import { paginate } from '../http/route-kit.js';
 import { isId, newId } from '../ids.js';
 import { endpointActions } from './actions.js';
