@@ -16,7 +16,14 @@ const REASONS: Record<NonNullable<ApiKey['revokedReason']>, string> = {
 export function RevokedReason({ apiKey }: { apiKey: ApiKey }) {
   if (apiKey.status !== 'revoked' || !apiKey.revokedReason) return null;
   const reason = apiKey.revokedReason;
-  return <span className={reason === 'leaked' ? 'text-danger' : 'muted'}>{REASONS[reason]}</span>;
+  if (reason === 'leaked') {
+    return (
+      <Badge tone="danger" title="A secret scanner found this key in public; it was revoked.">
+        {REASONS[reason]}
+      </Badge>
+    );
+  }
+  return <span className="muted">{REASONS[reason]}</span>;
 }
 
 const STATUS: Record<ApiKeyStatus, { label: string; tone: Tone }> = {
@@ -123,12 +130,6 @@ export function KeysTable({
       header: 'Permissions',
       className: 'col-scope',
       cell: (key) => permissionsSummary(key.permissions),
-    },
-    {
-      key: 'um',
-      header: 'User mgmt',
-      label: 'User management',
-      cell: (key) => (key.userManagement ? 'On' : 'Off'),
     },
     {
       key: 'created',
