@@ -64,7 +64,11 @@ export default defineConfig({
       {
         test: {
           name: 'e2e',
-          include: [browserTests, 'apps/dashboard/e2e/**/*.e2e.test.ts'],
+          include: [
+            browserTests,
+            'apps/dashboard/e2e/**/*.e2e.test.ts',
+            'examples/**/*.e2e.test.ts',
+          ],
           env: { IQRA_TEST_DB: 'sqlite' },
           fileParallelism: false,
           maxWorkers: 1,
