@@ -15,7 +15,8 @@ import { engine, postgresUrl, testConfig } from './helpers/harness.js';
 
 const bin = fileURLToPath(new URL('../bin/iqra.js', import.meta.url));
 
-describe('the iqra CLI', () => {
+// Each command is a real process (tsx): slow on a busy 2-core machine.
+describe('the iqra CLI', { timeout: 120_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'iqra-cli-'));
   const pepper = randomBytes(32).toString('base64url');
   const sessionSecret = randomBytes(32).toString('base64url');

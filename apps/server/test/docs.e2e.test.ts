@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './helpers/browser.js';
 import { createBusiness, createKey, signUp } from './helpers/client.js';
 import { startTestApp, type TestApp } from './helpers/harness.js';
+import { freePort } from './helpers/ports.js';
 
 const SHOTS = 'artifacts/screenshots';
 
@@ -20,11 +21,13 @@ describe('the API reference at /docs', () => {
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    t = await startTestApp();
+    // The document's `servers` is PUBLIC_URL, so the reference sends its requests there.
+    const port = await freePort();
+    t = await startTestApp({ config: { publicUrl: `http://127.0.0.1:${port}` } });
     const owner = await signUp(t.app);
     businessId = await createBusiness(t.app, owner, 'Dental Clinic');
     key = (await createKey(t.app, owner)).key;
-    origin = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    origin = await t.app.listen({ port, host: '127.0.0.1' });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('request', (r) => {

@@ -44,8 +44,10 @@ export function createMetrics(deps: { keys: Pick<KeyVerifier, 'lookups'> }) {
   /** Observes every answer; cheap enough for each request (label lookups, no I/O). */
   function register(app: FastifyInstance): void {
     app.addHook('onResponse', async (request, reply) => {
-      const route = request.routeOptions.url ?? 'unmatched';
       const status = reply.statusCode;
+      // A 404 from the dashboard's catch-all (`/*`) matched no API route either.
+      const template = request.routeOptions.url;
+      const route = !template || (status === 404 && template.endsWith('*')) ? 'unmatched' : template;
       duration.observe(
         { route, method: request.method, status: String(status) },
         reply.elapsedTime / 1000,
