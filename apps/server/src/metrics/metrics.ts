@@ -47,7 +47,8 @@ export function createMetrics(deps: { keys: Pick<KeyVerifier, 'lookups'> }) {
       const status = reply.statusCode;
       // A 404 from the dashboard's catch-all (`/*`) matched no API route either.
       const template = request.routeOptions.url;
-      const route = !template || (status === 404 && template.endsWith('*')) ? 'unmatched' : template;
+      const route =
+        !template || (status === 404 && template.endsWith('*')) ? 'unmatched' : template;
       duration.observe(
         { route, method: request.method, status: String(status) },
         reply.elapsedTime / 1000,
