@@ -10,9 +10,9 @@ import { formatDateTime } from '../../lib/format';
 import { agentName, useBusinessData } from '../../state/business';
 import { useCursorList } from '../../state/cursorList';
 import { Button, ButtonLink } from '../../ui/Button';
+import { CursorListTable } from '../../ui/CursorListTable';
 import { EmptyState } from '../../ui/EmptyState';
-import { LoadError } from '../../ui/LoadError';
-import { type Column, Table } from '../../ui/Table';
+import type { Column } from '../../ui/Table';
 import { CallStatusBadge, formatDuration, reasonText, statusLabel } from '../calls/callStatus';
 
 const keyOf = (c: ConversationSummary) => c.id;
@@ -143,48 +143,33 @@ export function ConversationsPage() {
             />
           </div>
         </div>
-        {list.status === 'error' ? (
-          <div className="card-body">
-            <LoadError
-              title="Conversations did not load"
-              error={list.error}
-              onRetry={list.reload}
-            />
-          </div>
-        ) : list.status === 'ready' && list.items.length === 0 ? (
-          <EmptyState
-            icon="chat"
-            title={filtered ? 'No conversations match' : 'No conversations yet'}
-            action={
-              filtered ? (
-                <Button onClick={() => setParams({})}>Clear filters</Button>
-              ) : (
-                <ButtonLink to="/calls?test=1" variant="primary" icon="phone">
-                  Test call
-                </ButtonLink>
-              )
-            }
-          >
-            {filtered
-              ? 'Nothing matches these filters.'
-              : 'Every call makes a conversation. Place a test call to see its transcript here.'}
-          </EmptyState>
-        ) : (
-          <Table
-            caption="Conversations"
-            columns={columns}
-            rows={list.items}
-            rowKey={keyOf}
-            loading={list.status === 'loading'}
-          />
-        )}
-        {list.nextCursor && (
-          <div className="card-footer">
-            <Button onClick={list.loadMore} loading={list.loadingMore}>
-              Load more conversations
-            </Button>
-          </div>
-        )}
+        <CursorListTable
+          list={list}
+          caption="Conversations"
+          columns={columns}
+          rowKey={keyOf}
+          errorTitle="Conversations did not load"
+          moreLabel="Load more conversations"
+          empty={
+            <EmptyState
+              icon="chat"
+              title={filtered ? 'No conversations match' : 'No conversations yet'}
+              action={
+                filtered ? (
+                  <Button onClick={() => setParams({})}>Clear filters</Button>
+                ) : (
+                  <ButtonLink to="/calls?test=1" variant="primary" icon="phone">
+                    Test call
+                  </ButtonLink>
+                )
+              }
+            >
+              {filtered
+                ? 'Nothing matches these filters.'
+                : 'Every call makes a conversation. Place a test call to see its transcript here.'}
+            </EmptyState>
+          }
+        />
       </div>
     </>
   );

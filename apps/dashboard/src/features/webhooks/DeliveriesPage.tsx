@@ -11,9 +11,9 @@ import { useBusinessData } from '../../state/business';
 import { useCursorList } from '../../state/cursorList';
 import { Badge, type Tone } from '../../ui/Badge';
 import { Button, ButtonLink } from '../../ui/Button';
+import { CursorListTable } from '../../ui/CursorListTable';
 import { EmptyState } from '../../ui/EmptyState';
-import { LoadError } from '../../ui/LoadError';
-import { type Column, Table } from '../../ui/Table';
+import type { Column } from '../../ui/Table';
 import { useToast } from '../../ui/Toast';
 
 /** `payload` is not served yet: the page shows it once the API returns it. */
@@ -177,39 +177,28 @@ export function DeliveriesPage() {
         }
       />
       <div className="card card-flush">
-        {list.status === 'error' ? (
-          <div className="card-body">
-            <LoadError title="Deliveries did not load" error={list.error} onRetry={list.reload} />
-          </div>
-        ) : list.status === 'ready' && list.items.length === 0 ? (
-          <EmptyState
-            icon="webhook"
-            title="Nothing delivered yet"
-            action={
-              <ButtonLink to="/calls?test=1" variant="primary" icon="phone">
-                Test call
-              </ButtonLink>
-            }
-          >
-            Events appear here as calls happen. Place a test call: its call.* events come here
-            within seconds.
-          </EmptyState>
-        ) : (
-          <Table
-            caption="Deliveries"
-            columns={columns}
-            rows={list.items}
-            rowKey={keyOf}
-            loading={list.status === 'loading'}
-          />
-        )}
-        {list.nextCursor && (
-          <div className="card-footer">
-            <Button onClick={list.loadMore} loading={list.loadingMore}>
-              Load more deliveries
-            </Button>
-          </div>
-        )}
+        <CursorListTable
+          list={list}
+          caption="Deliveries"
+          columns={columns}
+          rowKey={keyOf}
+          errorTitle="Deliveries did not load"
+          moreLabel="Load more deliveries"
+          empty={
+            <EmptyState
+              icon="webhook"
+              title="Nothing delivered yet"
+              action={
+                <ButtonLink to="/calls?test=1" variant="primary" icon="phone">
+                  Test call
+                </ButtonLink>
+              }
+            >
+              Events appear here as calls happen. Place a test call: its call.* events come here
+              within seconds.
+            </EmptyState>
+          }
+        />
       </div>
     </>
   );

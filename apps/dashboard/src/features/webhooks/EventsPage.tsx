@@ -8,10 +8,10 @@ import { PageHeader } from '../../layout/PageHeader';
 import { formatPrecise } from '../../lib/format';
 import { useBusinessData } from '../../state/business';
 import { useCursorList } from '../../state/cursorList';
-import { Button, ButtonLink } from '../../ui/Button';
+import { ButtonLink } from '../../ui/Button';
+import { CursorListTable } from '../../ui/CursorListTable';
 import { EmptyState } from '../../ui/EmptyState';
-import { LoadError } from '../../ui/LoadError';
-import { type Column, Table } from '../../ui/Table';
+import type { Column } from '../../ui/Table';
 
 const TYPES = [...WEBHOOK_EVENTS, 'webhook.test'];
 const keyOf = (e: LoggedEvent) => e.id;
@@ -87,30 +87,19 @@ export function EventsPage() {
             </select>
           </div>
         </div>
-        {list.status === 'error' ? (
-          <div className="card-body">
-            <LoadError title="Events did not load" error={list.error} onRetry={list.reload} />
-          </div>
-        ) : list.status === 'ready' && list.items.length === 0 ? (
-          <EmptyState icon="webhook" title={type ? 'No events of this type' : 'No events yet'}>
-            Events are written as calls happen; place a test call to see some.
-          </EmptyState>
-        ) : (
-          <Table
-            caption="Events"
-            columns={columns}
-            rows={list.items}
-            rowKey={keyOf}
-            loading={list.status === 'loading'}
-          />
-        )}
-        {list.nextCursor && (
-          <div className="card-footer">
-            <Button onClick={list.loadMore} loading={list.loadingMore}>
-              Load more events
-            </Button>
-          </div>
-        )}
+        <CursorListTable
+          list={list}
+          caption="Events"
+          columns={columns}
+          rowKey={keyOf}
+          errorTitle="Events did not load"
+          moreLabel="Load more events"
+          empty={
+            <EmptyState icon="webhook" title={type ? 'No events of this type' : 'No events yet'}>
+              Events are written as calls happen; place a test call to see some.
+            </EmptyState>
+          }
+        />
       </div>
     </>
   );
