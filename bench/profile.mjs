@@ -69,9 +69,10 @@ const requests = {
   },
 };
 const r = requests[scenario];
+/** User and system CPU time of the server, µs (from /proc, in 1/100 s ticks). */
 const cpuUs = () => {
   const stat = readFileSync(`/proc/${server.pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(stat[11]) + Number(stat[12])) * 10_000;
+  return { user: Number(stat[11]) * 10_000, sys: Number(stat[12]) * 10_000 };
 };
 const before = cpuUs();
 const result = await autocannon({
@@ -82,9 +83,10 @@ const result = await autocannon({
   connections: 50,
   duration: seconds,
 });
-const cpu = (cpuUs() - before) / result.requests.total;
+const after = cpuUs();
+const per = (k) => ((after[k] - before[k]) / result.requests.total).toFixed(1);
 console.log(
-  `${scenario}: ${result.requests.average} req/s, ${cpu.toFixed(1)} µs CPU/req, non-2xx ${result.non2xx}`,
+  `${scenario}: ${result.requests.average} req/s, CPU/req ${per('user')} µs user + ${per('sys')} µs sys, non-2xx ${result.non2xx}`,
 );
 if (!profiling) {
   server.kill('SIGTERM');

@@ -18,7 +18,7 @@ import { MAX_PARAM_LENGTH, registerDashboard } from './dashboard/static.js';
 import { ping, type Store } from './db/connect.js';
 import { registerEventRoutes } from './events/routes.js';
 import { registerCors } from './http/cors.js';
-import { loggerOptions, OneLinePerRequest } from './http/logging.js';
+import { createLogger, OneLinePerRequest } from './http/logging.js';
 import { registerOpenApi } from './http/openapi.js';
 import { clientError, frameworkError, registerProblemHandler } from './http/problem-handler.js';
 import type { App } from './http/types.js';
@@ -85,9 +85,10 @@ export interface AppDeps {
 export async function buildApp(deps: AppDeps): Promise<App> {
   const { config, store } = deps;
 
+  const { logger, destination } = createLogger(config.logLevel, deps.logStream);
   const app = Fastify({
-    logger: loggerOptions(config.logLevel, deps.logStream),
-    logController: new OneLinePerRequest(),
+    loggerInstance: logger,
+    logController: new OneLinePerRequest(destination),
     bodyLimit: config.bodyLimitBytes,
     trustProxy: fastifyTrustProxy(config.trustProxy),
     requestIdHeader: false,
@@ -99,8 +100,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   // Only JSON bodies are accepted; anything else is a 415.
   app.removeContentTypeParser('text/plain');
-  app.addHook('onRequest', async (request, reply) => {
+  // A callback hook, like every global one: an async hook costs a promise on every request.
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
   });
 
   registerAuditOrigin(app);

@@ -1,6 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import type { Invalidation } from '../cache/invalidation.js';
 import type { BusinessRow } from '../db/schema.js';
+import type { MaybePromise } from './rate-limit.js';
 
 /**
  * Businesses by id, cached for the access check every business route makes. Updates and
@@ -17,9 +18,12 @@ export class BusinessDirectory {
     this.cache = new LRUCache({ max: options.size ?? 10_000, ttl: options.ttlMs ?? 60_000 });
   }
 
-  async get(id: string): Promise<BusinessRow | undefined> {
-    const cached = this.cache.get(id);
-    if (cached) return cached;
+  /** A cached business at once (no promise); otherwise one read. */
+  get(id: string): MaybePromise<BusinessRow | undefined> {
+    return this.cache.get(id) ?? this.load(id);
+  }
+
+  private async load(id: string): Promise<BusinessRow | undefined> {
     const generation = this.generation;
     const row = await this.find(id);
     if (row && generation === this.generation) this.cache.set(id, row);

@@ -1,11 +1,17 @@
 import type { FastifyRequest } from 'fastify';
-import { type Access, type PermissionLevel, type Permissions, RESOURCES } from '../http/access.js';
+import {
+  type Access,
+  type PermissionLevel,
+  type Permissions,
+  RESOURCES,
+  type Resource,
+} from '../http/access.js';
 import { ApiError } from '../http/errors.js';
 import { CLIENT_TOKEN_RESOURCES, type ClientTokenCodec } from './client-token.js';
 import type { KeyVerifier } from './key-verifier.js';
 import type { LastUsedRecorder } from './last-used.js';
 import { canReachBusiness, type Principal } from './principal.js';
-import type { RateLimitResult, RequestBudgets, Throttle } from './rate-limit.js';
+import type { MaybePromise, RateLimitResult, RequestBudgets, Throttle } from './rate-limit.js';
 
 export interface ClientTokenAuthDeps {
   codec: ClientTokenCodec;
@@ -83,10 +89,12 @@ export async function authenticateClientToken(
 }
 
 /** Business routes on the resources a token may name: agents, calls, conversations. */
-export function clientTokenMayReach(request: FastifyRequest, access: Access): boolean {
-  if (access !== 'business' && access !== 'businessIncludingDisabled') return false;
-  const resources = [request.routeOptions.config.resource ?? []].flat();
-  return resources.every((r) => (CLIENT_TOKEN_RESOURCES as readonly string[]).includes(r));
+export function clientTokenMayReach(route: {
+  access: Access;
+  resources: readonly Resource[];
+}): boolean {
+  if (route.access !== 'business' && route.access !== 'businessIncludingDisabled') return false;
+  return route.resources.every((r) => (CLIENT_TOKEN_RESOURCES as readonly string[]).includes(r));
 }
 
 export function hasClientToken(request: FastifyRequest): boolean {
@@ -97,14 +105,23 @@ export function hasClientToken(request: FastifyRequest): boolean {
  * A client token spends its own budget and its key's (API.md §7), so minting tokens never
  * multiplies a key's limit; the answer reports whichever is tighter.
  */
-export async function spendBudgets(
+export function spendBudgets(
   principal: Principal,
   budgets: Pick<RequestBudgets, 'consume'>,
-): Promise<RateLimitResult> {
+): MaybePromise<RateLimitResult> {
   const bucket = principal.keyId ?? `user:${principal.userId}`;
   if (!principal.clientToken) return budgets.consume(bucket, principal.rateLimit);
-  const own = await budgets.consume(principal.clientToken.budget, principal.rateLimit);
+  return spendBoth(principal.clientToken.budget, bucket, principal.rateLimit, budgets);
+}
+
+async function spendBoth(
+  tokenBucket: string,
+  bucket: string,
+  perMinute: number,
+  budgets: Pick<RequestBudgets, 'consume'>,
+): Promise<RateLimitResult> {
+  const own = await budgets.consume(tokenBucket, perMinute);
   if (!own.allowed) return own;
-  const key = await budgets.consume(bucket, principal.rateLimit);
+  const key = await budgets.consume(bucket, perMinute);
   return !key.allowed || key.remaining < own.remaining ? key : own;
 }

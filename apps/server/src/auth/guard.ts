@@ -1,8 +1,10 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import type { BusinessRow } from '../db/schema.js';
 import {
   ACCESS_LEVELS,
   type Access,
   FULL_PERMISSIONS,
+  type PermissionLevel,
   RESOURCES,
   type Resource,
 } from '../http/access.js';
@@ -17,14 +19,16 @@ import {
   spendBudgets,
 } from './client-token-auth.js';
 import type { KeyUsageCounter } from './key-usage.js';
-import type { KeyVerifier } from './key-verifier.js';
+import type { KeyCheck, KeyVerifier } from './key-verifier.js';
 import type { LastUsedRecorder } from './last-used.js';
 import { allows } from './permissions.js';
 import { canReachBusiness, type Principal } from './principal.js';
 import {
+  type MaybePromise,
   type RateLimitResult,
   type RequestBudgets,
   rateLimitHeaders,
+  setRateLimitHeaders,
   type Throttle,
 } from './rate-limit.js';
 import { SESSION_COOKIE, type SessionTokens } from './session-tokens.js';
@@ -74,14 +78,49 @@ const ACCOUNT_WIDE_DETAIL =
   'This API key is restricted to some businesses; account-wide data needs a session or an unrestricted key.';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/** A route's declared needs, resolved once when it is registered. */
+interface RouteNeeds {
+  access: Exclude<Access, 'public'>;
+  resources: readonly Resource[];
+  /**
+   * GET, HEAD and OPTIONS need `read` on each resource, every other method `write`; undefined
+   * for a route that mixes both kinds of method (the request's method decides).
+   */
+  level: PermissionLevel | undefined;
+}
+
 /**
  * Two-stage auth. `onRoute` makes every `/api/v1` route declare its access (the server refuses to
- * start otherwise); `onRequest` turns the credential into a principal, spends its rate budget and
- * checks the declared access, all before the body is even parsed.
+ * start otherwise) and gives each route that is not public its own hooks, bound to what it
+ * declared: public routes (health probes, the dashboard) run none of this. The `onRequest` hook
+ * turns the credential into a principal, spends its rate budget and checks the declared access,
+ * all before the body is even parsed. A warm key, business and in-memory budget cost no promise
+ * beyond the hook's own: each step awaits only when it must do I/O.
  */
 export function registerGuard(app: FastifyInstance, deps: GuardDeps): void {
   const table: RouteAccess[] = [];
   app.decorate('accessTable', table);
+  app.decorateRequest('principal', undefined as unknown as Principal);
+  app.decorateRequest('business', undefined as unknown as BusinessRow);
+  app.decorateRequest('deadKeyId', undefined);
+
+  // Every answer a key got counts toward its usage (API.md §5): 403 and 429 as rejected too.
+  const countUsage = (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    const keyId = request.principal?.keyId ?? request.deadKeyId;
+    if (keyId !== undefined) {
+      const status = reply.statusCode;
+      deps.usage.count(keyId, {
+        rejected: status === 403 || status === 429,
+        unauthorized: status === 401 && request.deadKeyId !== undefined,
+      });
+    }
+    done();
+  };
+  // A client token is for a browser app's business routes only; not even to sign in with.
+  const refuseClientTokens = (request: FastifyRequest, _reply: FastifyReply, done: Done) => {
+    done(hasClientToken(request) ? new ApiError('client_token_not_allowed') : undefined);
+  };
+
   app.addHook('onRoute', (route) => {
     const access = route.config?.access;
     if (access !== undefined && !ACCESS_LEVELS.includes(access)) {
@@ -102,46 +141,51 @@ export function registerGuard(app: FastifyInstance, deps: GuardDeps): void {
         `Route ${route.method} ${route.url} is a business route but names no resource. Add config: { resource: … } (one of ${RESOURCES.join(', ')}).`,
       );
     }
-    for (const method of [route.method].flat()) {
+    const methods = [route.method].flat();
+    for (const method of methods) {
       table.push({ method, url: route.url, access: access ?? 'public', resources });
     }
-  });
-
-  // Every answer a key got counts toward its usage (API.md §5): 403 and 429 as rejected too.
-  app.addHook('onResponse', async (request, reply) => {
-    const keyId = request.principal?.keyId ?? request.deadKeyId;
-    if (!keyId) return;
-    const status = reply.statusCode;
-    deps.usage.count(keyId, {
-      rejected: status === 403 || status === 429,
-      unauthorized: status === 401 && request.deadKeyId !== undefined,
-    });
-  });
-
-  app.addHook('onRequest', async (request, reply) => {
-    const access = request.routeOptions.config.access ?? 'public';
-    // A client token is for a browser app's business routes only; not even to sign in with.
-    if (request.url.startsWith('/auth/') && hasClientToken(request)) {
-      throw new ApiError('client_token_not_allowed');
+    const own: Hook[] = [];
+    if (route.url.startsWith('/auth/')) own.push(refuseClientTokens);
+    if (access !== undefined && access !== 'public') {
+      const safe = methods.filter((m) => SAFE_METHODS.has(m)).length;
+      const level = safe === methods.length ? 'read' : safe === 0 ? 'write' : undefined;
+      const needs: RouteNeeds = { access, resources, level };
+      own.push(async (request, reply) => guard(request, reply, needs, deps));
+      route.onResponse = [countUsage, ...[route.onResponse ?? []].flat()];
     }
-    if (access === 'public') return;
-    const principal = await authenticate(request, deps);
-    request.principal = principal;
-    const budget = await spendBudgets(principal, deps.budgets);
-    reply.headers(rateLimitHeaders(budget));
-    if (!budget.allowed) throw throttled(budget);
-    if (
-      principal.sessionId &&
-      !SAFE_METHODS.has(request.method) &&
-      !deps.sessionTokens.checkCsrf(principal.sessionId, request.headers['x-csrf-token'])
-    ) {
-      throw new ApiError('csrf_failed');
-    }
-    await authorize(request, access, principal, deps);
+    if (own.length > 0) route.onRequest = [...own, ...[route.onRequest ?? []].flat()];
   });
 }
 
-async function authenticate(request: FastifyRequest, deps: GuardDeps): Promise<Principal> {
+type Done = (error?: Error) => void;
+type Hook = NonNullable<Extract<RouteOptions['onRequest'], unknown[]>>[number];
+
+async function guard(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  needs: RouteNeeds,
+  deps: GuardDeps,
+): Promise<void> {
+  const authenticated = authenticate(request, deps);
+  const principal = authenticated instanceof Promise ? await authenticated : authenticated;
+  request.principal = principal;
+  const spent = spendBudgets(principal, deps.budgets);
+  const budget = spent instanceof Promise ? await spent : spent;
+  setRateLimitHeaders(reply, budget);
+  if (!budget.allowed) throw throttled(budget);
+  if (
+    principal.sessionId &&
+    !SAFE_METHODS.has(request.method) &&
+    !deps.sessionTokens.checkCsrf(principal.sessionId, request.headers['x-csrf-token'])
+  ) {
+    throw new ApiError('csrf_failed');
+  }
+  const authorized = authorize(request, needs, principal, deps);
+  if (authorized !== undefined) await authorized;
+}
+
+function authenticate(request: FastifyRequest, deps: GuardDeps): MaybePromise<Principal> {
   const header = request.headers.authorization;
   if (header !== undefined && header.trim() !== '') return authenticateKey(request, header, deps);
 
@@ -154,15 +198,15 @@ async function authenticate(request: FastifyRequest, deps: GuardDeps): Promise<P
   throw challenge('not_authenticated');
 }
 
-async function authenticateKey(
+function authenticateKey(
   request: FastifyRequest,
   header: string,
   deps: GuardDeps,
-): Promise<Principal> {
+): MaybePromise<Principal> {
   const trimmed = header.trim();
   const space = trimmed.indexOf(' ');
   const scheme = space === -1 ? trimmed : trimmed.slice(0, space);
-  if (scheme.toLowerCase() !== 'token') await fail(request, deps, 'invalid_token_header');
+  if (scheme.toLowerCase() !== 'token') return fail(request, deps, 'invalid_token_header');
   const key = space === -1 ? '' : trimmed.slice(space + 1).trim();
   if (looksLikeClientToken(key)) {
     return authenticateClientToken(
@@ -180,11 +224,26 @@ async function authenticateKey(
     );
   }
 
-  const check = await deps.keys.verify(key, async () => {
+  const check = deps.keys.verify(key, () => {
     // A client that keeps failing does not get to make us read the database.
-    const spent = await deps.authFailures.isExhausted(request.ip);
+    const spent = deps.authFailures.isExhausted(request.ip);
+    if (spent instanceof Promise) {
+      return spent.then((s) => {
+        if (s) throw throttled(s);
+      });
+    }
     if (spent) throw throttled(spent);
   });
+  return check instanceof Promise
+    ? check.then((c) => keyPrincipal(request, c, deps))
+    : keyPrincipal(request, check, deps);
+}
+
+function keyPrincipal(
+  request: FastifyRequest,
+  check: KeyCheck,
+  deps: GuardDeps,
+): MaybePromise<Principal> {
   if (!check.ok) {
     if ('keyId' in check) request.deadKeyId = check.keyId;
     return fail(request, deps, 'invalid_token');
@@ -192,11 +251,12 @@ async function authenticateKey(
   const verified = check.key;
   // request.ip is the socket's address, or with TRUST_PROXY what the trusted hops report.
   if (verified.allowlist && !verified.allowlist.allows(request.ip)) {
-    // Counted against the address, like a bad key; the key's own budget is not touched.
-    const failures = await deps.authFailures.consume(request.ip);
-    if (!failures.allowed) throw throttled(failures);
     request.deadKeyId = verified.id;
-    throw new ApiError('ip_not_allowed');
+    // Counted against the address, like a bad key; the key's own budget is not touched.
+    return settle(deps.authFailures.consume(request.ip), (failures) => {
+      if (!failures.allowed) throw throttled(failures);
+      throw new ApiError('ip_not_allowed');
+    });
   }
   if (verified.userDisabled) throw new ApiError('user_disabled');
   deps.lastUsed.touch(verified.id);
@@ -230,16 +290,17 @@ async function authenticateSession(cookie: string, deps: GuardDeps): Promise<Pri
   };
 }
 
-async function authorize(
+/** The declared access; resolves (or returns nothing) when it holds, throws when it does not. */
+function authorize(
   request: FastifyRequest,
-  access: Access,
+  needs: RouteNeeds,
   principal: Principal,
   deps: GuardDeps,
-): Promise<void> {
-  if (principal.clientToken && !clientTokenMayReach(request, access)) {
+): Promise<void> | undefined {
+  if (principal.clientToken && !clientTokenMayReach(needs)) {
     throw new ApiError('client_token_not_allowed');
   }
-  switch (access) {
+  switch (needs.access) {
     case 'session':
       if (principal.kind !== 'session') throw new ApiError('session_required');
       return;
@@ -260,14 +321,11 @@ async function authorize(
     case 'business':
     case 'businessIncludingDisabled': {
       const businessId = (request.params as { businessId?: string }).businessId ?? '';
-      const business = await deps.businesses.get(businessId);
-      // Another user's business answers exactly like one that does not exist.
-      if (!business || business.owner_id !== principal.userId) throw new ApiError('not_found');
-      if (!canReachBusiness(principal, business.id)) throw new ApiError('business_access_denied');
-      const ownerMayManage = access === 'businessIncludingDisabled' && principal.kind === 'session';
-      if (business.disabled === 1 && !ownerMayManage) throw new ApiError('business_disabled');
-      checkPermission(request, principal);
-      request.business = business;
+      const found = deps.businesses.get(businessId);
+      if (found instanceof Promise) {
+        return found.then((business) => admitToBusiness(request, needs, principal, business));
+      }
+      admitToBusiness(request, needs, principal, found);
       return;
     }
     default:
@@ -275,25 +333,47 @@ async function authorize(
   }
 }
 
+function admitToBusiness(
+  request: FastifyRequest,
+  needs: RouteNeeds,
+  principal: Principal,
+  business: BusinessRow | undefined,
+): void {
+  // Another user's business answers exactly like one that does not exist.
+  if (!business || business.owner_id !== principal.userId) throw new ApiError('not_found');
+  if (!canReachBusiness(principal, business.id)) throw new ApiError('business_access_denied');
+  const ownerMayManage =
+    needs.access === 'businessIncludingDisabled' && principal.kind === 'session';
+  if (business.disabled === 1 && !ownerMayManage) throw new ApiError('business_disabled');
+  checkPermission(request, needs, principal);
+  request.business = business;
+}
+
 /** Last of the checks (API.md §5): the route's resources at read (GET) or write. */
-function checkPermission(request: FastifyRequest, principal: Principal): void {
-  const needed = SAFE_METHODS.has(request.method) ? 'read' : 'write';
-  for (const resource of [request.routeOptions.config.resource ?? []].flat()) {
-    if (!allows(principal.permissions, resource, needed)) {
+function checkPermission(request: FastifyRequest, needs: RouteNeeds, principal: Principal): void {
+  const level = needs.level ?? (SAFE_METHODS.has(request.method) ? 'read' : 'write');
+  for (const resource of needs.resources) {
+    if (!allows(principal.permissions, resource, level)) {
       const holder = principal.clientToken ? 'client token' : 'API key';
       throw new ApiError(
         'permission_denied',
-        `This ${holder} does not have the "${resource}:${needed}" permission.`,
+        `This ${holder} does not have the "${resource}:${level}" permission.`,
       );
     }
   }
 }
 
+/** `then` for a value that may not be a promise: the request path awaits only real I/O. */
+function settle<T, R>(value: MaybePromise<T>, next: (value: T) => R): MaybePromise<R> {
+  return value instanceof Promise ? value.then(next) : next(value);
+}
+
 /** A 401 for a bad credential; a client past its failure budget gets 429 instead. */
-async function fail(request: FastifyRequest, deps: GuardDeps, code: ErrorCode): Promise<never> {
-  const failures = await deps.authFailures.consume(request.ip);
-  if (!failures.allowed) throw throttled(failures);
-  throw challenge(code);
+function fail(request: FastifyRequest, deps: GuardDeps, code: ErrorCode): MaybePromise<never> {
+  return settle(deps.authFailures.consume(request.ip), (failures) => {
+    if (!failures.allowed) throw throttled(failures);
+    throw challenge(code);
+  });
 }
 
 function challenge(code: ErrorCode): ApiError {

@@ -1,5 +1,7 @@
 import { writeInChunks } from './chunked-flush.js';
 
+const DAY_MS = 86_400_000;
+
 /** One key's counts for one UTC day. */
 export interface UsageDelta {
   keyId: string;
@@ -17,6 +19,8 @@ export interface UsageDelta {
  */
 export class KeyUsageCounter {
   private pending = new Map<string, UsageDelta>();
+  private day = '';
+  private dayEndsAt = 0;
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
 
@@ -32,7 +36,7 @@ export class KeyUsageCounter {
   ) {}
 
   count(keyId: string, outcome: { rejected: boolean; unauthorized: boolean }): void {
-    const date = new Date((this.options.now ?? Date.now)()).toISOString().slice(0, 10);
+    const date = this.today();
     const slot = `${keyId}|${date}`;
     let delta = this.pending.get(slot);
     if (!delta) {
@@ -42,6 +46,16 @@ export class KeyUsageCounter {
     delta.requests++;
     if (outcome.rejected) delta.rejected++;
     if (outcome.unauthorized) delta.unauthorized++;
+  }
+
+  /** The UTC date, formatted once per day rather than once per request. */
+  private today(): string {
+    const now = (this.options.now ?? Date.now)();
+    if (now >= this.dayEndsAt || now < this.dayEndsAt - DAY_MS) {
+      this.dayEndsAt = (Math.floor(now / DAY_MS) + 1) * DAY_MS;
+      this.day = new Date(now).toISOString().slice(0, 10);
+    }
+    return this.day;
   }
 
   /** Counts not yet written, for answers that should not look stale. */

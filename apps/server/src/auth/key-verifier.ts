@@ -6,6 +6,7 @@ import { IpAllowlist } from './ip-allowlist.js';
 import { isWellFormedKey, type KeyHasher } from './key-format.js';
 import { parsePermissions } from './permissions.js';
 import type { BusinessScope } from './principal.js';
+import type { MaybePromise } from './rate-limit.js';
 
 /** The row the verification path needs: one indexed read by hash, joined with its owner. */
 export interface KeyVerificationRow {
@@ -50,6 +51,9 @@ export type KeyCheck =
   /** A known key that no longer works: its id lets usage count the 401s it still gets. */
   | { ok: false; reason: 'revoked' | 'expired'; keyId: string };
 
+const MALFORMED: KeyCheck = Object.freeze({ ok: false, reason: 'malformed' });
+const UNKNOWN: KeyCheck = Object.freeze({ ok: false, reason: 'unknown' });
+
 export interface KeyVerifierDeps {
   hash: KeyHasher;
   findByHash: (keyHash: string) => Promise<KeyVerificationRow | undefined>;
@@ -92,30 +96,36 @@ export class KeyVerifier {
   }
 
   /**
+   * A cached key is answered at once (no promise, no I/O); otherwise the database is read.
    * `beforeRead` runs only when the database must be read (a cache miss); it may throw to refuse
    * the read, e.g. for a client over its failed-authentication budget.
    */
-  async verify(key: string, beforeRead?: () => Promise<void>): Promise<KeyCheck> {
-    if (!isWellFormedKey(key)) return { ok: false, reason: 'malformed' };
+  verify(key: string, beforeRead?: () => MaybePromise<void>): MaybePromise<KeyCheck> {
+    if (!isWellFormedKey(key)) return MALFORMED;
     const keyHash = this.deps.hash(key);
-    let verified = this.byHash.get(keyHash);
-    if (verified || this.unknown.has(keyHash)) this.lookups.hits++;
-    else this.lookups.misses++;
-    if (!verified) {
-      if (this.unknown.has(keyHash)) return { ok: false, reason: 'unknown' };
-      await beforeRead?.();
-      const generation = this.generation;
-      const row = await this.deps.findByHash(keyHash);
-      if (!row) {
-        this.unknown.set(keyHash, true);
-        return { ok: false, reason: 'unknown' };
-      }
-      verified = toVerifiedKey(row);
-      if (generation === this.generation) {
-        this.byHash.set(keyHash, verified);
-        this.hashById.set(verified.id, keyHash);
-      }
+    const verified = this.byHash.get(keyHash);
+    if (verified !== undefined) {
+      this.lookups.hits++;
+      return this.check(verified);
     }
+    if (this.unknown.has(keyHash)) {
+      this.lookups.hits++;
+      return UNKNOWN;
+    }
+    this.lookups.misses++;
+    return this.load(keyHash, beforeRead);
+  }
+
+  private async load(keyHash: string, beforeRead?: () => MaybePromise<void>): Promise<KeyCheck> {
+    await beforeRead?.();
+    const generation = this.generation;
+    const row = await this.deps.findByHash(keyHash);
+    if (!row) {
+      this.unknown.set(keyHash, true);
+      return UNKNOWN;
+    }
+    const verified = toVerifiedKey(row);
+    if (generation === this.generation) this.remember(keyHash, verified);
     return this.check(verified);
   }
 
@@ -123,21 +133,26 @@ export class KeyVerifier {
    * A key by id, for client tokens: the same cache as `verify` (an entry made by either serves
    * both), so a warm parent costs no I/O. Never marks anything unknown: ids are not secret.
    */
-  async verifyId(keyId: string, beforeRead?: () => Promise<void>): Promise<KeyCheck> {
+  verifyId(keyId: string, beforeRead?: () => MaybePromise<void>): MaybePromise<KeyCheck> {
     const cachedHash = this.hashById.get(keyId);
-    let verified = cachedHash ? this.byHash.get(cachedHash) : undefined;
-    if (!verified) {
-      await beforeRead?.();
-      const generation = this.generation;
-      const row = await this.deps.findById(keyId);
-      if (!row) return { ok: false, reason: 'unknown' };
-      verified = toVerifiedKey(row);
-      if (generation === this.generation) {
-        this.byHash.set(row.key_hash, verified);
-        this.hashById.set(verified.id, row.key_hash);
-      }
-    }
+    const verified = cachedHash === undefined ? undefined : this.byHash.get(cachedHash);
+    if (verified !== undefined) return this.check(verified);
+    return this.loadId(keyId, beforeRead);
+  }
+
+  private async loadId(keyId: string, beforeRead?: () => MaybePromise<void>): Promise<KeyCheck> {
+    await beforeRead?.();
+    const generation = this.generation;
+    const row = await this.deps.findById(keyId);
+    if (!row) return UNKNOWN;
+    const verified = toVerifiedKey(row);
+    if (generation === this.generation) this.remember(row.key_hash, verified);
     return this.check(verified);
+  }
+
+  private remember(keyHash: string, verified: VerifiedKey): void {
+    this.byHash.set(keyHash, verified);
+    this.hashById.set(verified.id, keyHash);
   }
 
   private check(key: VerifiedKey): KeyCheck {

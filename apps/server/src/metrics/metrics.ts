@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { KeyVerifier } from '../auth/key-verifier.js';
 
@@ -41,24 +41,55 @@ export function createMetrics(deps: { keys: Pick<KeyVerifier, 'lookups'> }) {
     },
   });
 
-  /** Observes every answer; cheap enough for each request (label lookups, no I/O). */
-  function register(app: FastifyInstance): void {
-    app.addHook('onResponse', async (request, reply) => {
+  /** One route's series, by status: labels are hashed once per route and status, not per answer. */
+  function observer(route: string, method: string, counted: boolean) {
+    const byStatus = new Map<number, Histogram.Internal<'route' | 'method' | 'status'>>();
+    return (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
       const status = reply.statusCode;
       // A 404 from the dashboard's catch-all (`/*`) matched no API route either.
-      const template = request.routeOptions.url;
-      const route =
-        !template || (status === 404 && template.endsWith('*')) ? 'unmatched' : template;
-      duration.observe(
-        { route, method: request.method, status: String(status) },
-        reply.elapsedTime / 1000,
-      );
-      if (status === 429) limited.inc({ route });
-      const access = request.routeOptions.config?.access ?? 'public';
-      if (access === 'public') return;
-      if (request.principal) auth.inc({ outcome: 'valid' });
-      else if (status === 401) auth.inc({ outcome: 'invalid' });
-      else if (status === 429) auth.inc({ outcome: 'throttled_ip' });
+      const label = status === 404 && route.endsWith('*') ? 'unmatched' : route;
+      let series = byStatus.get(status);
+      if (series === undefined) {
+        series = duration.labels(label, method, String(status));
+        byStatus.set(status, series);
+      }
+      series.observe(reply.elapsedTime / 1000);
+      if (status === 429) limited.inc({ route: label });
+      if (counted) {
+        if (request.principal) auth.inc({ outcome: 'valid' });
+        else if (status === 401) auth.inc({ outcome: 'invalid' });
+        else if (status === 429) auth.inc({ outcome: 'throttled_ip' });
+      }
+      done();
+    };
+  }
+
+  /**
+   * Observes every answer: each route gets its own hook, bound to its template when it is
+   * registered (so every route registered after this call is covered), and requests that matched
+   * no route are `unmatched`.
+   */
+  function register(app: FastifyInstance): void {
+    app.addHook('onRoute', (route) => {
+      const counted = (route.config?.access ?? 'public') !== 'public';
+      const hooks = [route.method].flat().map((method) => observer(route.url, method, counted));
+      const own = (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+        const hook =
+          hooks.length === 1 ? hooks[0] : hooks[[route.method].flat().indexOf(request.method)];
+        if (hook) hook(request, reply, done);
+        else done();
+      };
+      route.onResponse = [own, ...[route.onResponse ?? []].flat()];
+    });
+    const unmatched = new Map<string, ReturnType<typeof observer>>();
+    app.addHook('onResponse', (request, reply, done) => {
+      if (!request.is404) return done();
+      let hook = unmatched.get(request.method);
+      if (hook === undefined) {
+        hook = observer('unmatched', request.method, false);
+        unmatched.set(request.method, hook);
+      }
+      hook(request, reply, done);
     });
   }
 
