@@ -4,7 +4,6 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify from 'fastify';
 import type { DestinationStream } from 'pino';
 import { registerAgentRoutes } from './agents/routes.js';
-import { registerAuditOrigin } from './audit/context.js';
 import { registerAuditRoutes } from './audit/routes.js';
 import { registerGuard } from './auth/guard.js';
 import { registerBillingRoutes } from './billing/routes.js';
@@ -106,7 +105,6 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     done();
   });
 
-  registerAuditOrigin(app);
   registerValidation(app);
   registerProblemHandler(app);
   await app.register(fastifyCookie);

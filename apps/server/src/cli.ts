@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { listAuditEvents } from './audit/repo.js';
 import { toAuditView } from './audit/service.js';
+import { systemActor } from './auth/actor.js';
 import { listBusinesses } from './businesses/repo.js';
 import { buildServices } from './compose.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
@@ -129,6 +130,8 @@ async function operatorCommand(
   const db = store.db;
   // Nothing is started: the server learns of changes through the invalidation table.
   const { users, keys, businesses, billing } = buildServices(config, store);
+  // The audit log's `operator`: no request, so no address or user agent.
+  const operator = systemActor('cli');
   const user = async () => {
     const ref = required(values.user, '--user');
     const found = await users.findByEmailOrId(ref);
@@ -150,7 +153,7 @@ async function operatorCommand(
           name: values.name ?? required(values.email, '--email'),
           password,
         },
-        'cli',
+        operator,
       );
       print(created.id);
       note(
@@ -161,7 +164,7 @@ async function operatorCommand(
     case 'users disable':
     case 'users enable': {
       const target = await user();
-      await users.setDisabled(target.id, command === 'users disable', 'cli');
+      await users.setDisabled(target.id, command === 'users disable', operator);
       note(`${command === 'users disable' ? 'Disabled' : 'Enabled'} ${target.id}.`);
       return;
     }
@@ -170,7 +173,7 @@ async function operatorCommand(
       const row = await businesses.create(
         owner.id,
         { name: required(values.name, '--name') },
-        'cli',
+        operator,
       );
       print(row.id);
       return;
@@ -187,7 +190,7 @@ async function operatorCommand(
       const businessIds = values.business ?? [];
       const rateLimit = values['rate-limit'];
       const created = await keys.create(
-        { userId: owner.id, actor: 'cli', createdBy: 'operator' },
+        { userId: owner.id, actor: operator, createdBy: 'operator' },
         {
           name: required(values.name, '--name'),
           businessScope:
@@ -232,14 +235,14 @@ async function operatorCommand(
       const keyId = required(positionals[0], 'the key id (key_…)');
       const row = await findApiKeyById(db, keyId);
       if (!row) throw new UsageError(`No key ${keyId}.`);
-      const view = await keys.revoke({ userId: row.user_id }, keyId, 'cli');
+      const view = await keys.revoke({ userId: row.user_id }, keyId, operator);
       note(`Revoked ${view.id} "${view.name}" at ${view.revokedAt}.`);
       return;
     }
     case 'billing credit': {
       const target = await user();
       const minutes = positiveInteger(required(values.minutes, '--minutes'), '--minutes');
-      const balance = await billing.credit(target.id, minutes, 'cli');
+      const balance = await billing.credit(target.id, minutes, operator);
       print(String(balance));
       note(`Added ${minutes} minutes to ${target.id}; the balance is ${balance} minutes.`);
       return;

@@ -225,4 +225,54 @@ describe('audit log', () => {
     await purgeAuditEvents(t.store.db, Date.now() + 366 * day);
     expect(await count('business.created')).toBe(0);
   });
+
+  // The origin travels with the actor now (no AsyncLocalStorage): requests in flight at once
+  // must each record their own, whichever credential they carry.
+  it('20 concurrent requests from different addresses and user agents each record their own', async () => {
+    const key = await createKey(t.app, owner, { name: 'busy', userManagement: true });
+    const origin = (i: number) => ({ ip: `198.51.100.${10 + i}`, userAgent: `client/${i}` });
+    const renames = Array.from({ length: 20 }, (_, i) => {
+      const credential: Record<string, string> =
+        i % 2 === 0
+          ? { cookie: owner.cookie, 'x-csrf-token': owner.csrfToken }
+          : { authorization: `Token ${key.key}` };
+      return t.app.inject({
+        method: 'PATCH',
+        url: `/api/v1/user/api-keys/${key.id}`,
+        headers: { ...credential, 'user-agent': origin(i).userAgent },
+        remoteAddress: origin(i).ip,
+        payload: { name: `rename-${i}` },
+      });
+    });
+    const answers = await Promise.all(renames);
+    expect(answers.map((r) => r.statusCode)).toEqual(answers.map(() => 200));
+    const byName = (a: { name: unknown }, b: { name: unknown }) =>
+      String(a.name).localeCompare(String(b.name));
+    const recorded = (await events(`&action=api_key.updated&targetId=${key.id}`)).map((e) => ({
+      name: e.details.name,
+      actor: e.actor.type,
+      ip: e.ip,
+      userAgent: e.userAgent,
+    }));
+    const expected = Array.from({ length: 20 }, (_, i) => ({
+      name: `rename-${i}`,
+      actor: i % 2 === 0 ? 'user' : 'api_key',
+      ...origin(i),
+    }));
+    expect(recorded.sort(byName)).toEqual(expected.sort(byName));
+  });
+
+  it('stores the first 512 characters of a user agent, on public routes too', async () => {
+    const user = await signUp(t.app, uniqueEmail('agent'));
+    const login = await t.app.inject({
+      method: 'POST',
+      url: '/auth/login',
+      payload: { email: user.email, password: 'correct horse battery' },
+      remoteAddress: '192.0.2.7',
+      headers: { 'user-agent': `${'a'.repeat(512)}${'b'.repeat(100)}` },
+    });
+    expect(login.statusCode).toBe(200);
+    const [event] = await events('&action=user.logged_in', { session: user });
+    expect(event).toMatchObject({ ip: '192.0.2.7', userAgent: 'a'.repeat(512) });
+  });
 });

@@ -4,6 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify from 'fastify';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemActor } from '../src/auth/actor.js';
 import {
   type CounterStore,
   memoryCounters,
@@ -77,7 +78,7 @@ async function authApp(counters: CounterStore) {
     });
   const account = async () => {
     const email = uniqueEmail('throttle');
-    await users.create({ email, password: PASSWORD, name: 'Ada' }, 'test');
+    await users.create({ email, password: PASSWORD, name: 'Ada' }, systemActor('cli'));
     return email;
   };
   return {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemActor } from '../src/auth/actor.js';
 import { userService } from '../src/users/service.js';
 import { call, createKey, type Session, signUp } from './helpers/client.js';
 import { startPeerApp, startTestApp, type TestApp } from './helpers/harness.js';
@@ -93,7 +94,11 @@ describe('revocation', () => {
     const { key } = await createKey(t.app, other);
     expect((await call(t.app, { url: '/api/v1/businesses', as: { key } })).statusCode).toBe(200);
     // As the operator CLI does it, from another process: only the database connects them.
-    await userService({ db: t.store.db, publish: () => {} }).setDisabled(other.userId, true, 'cli');
+    await userService({ db: t.store.db, publish: () => {} }).setDisabled(
+      other.userId,
+      true,
+      systemActor('cli'),
+    );
     await new Promise((r) => setTimeout(r, 200));
     const res = await call(t.app, { url: '/api/v1/businesses', as: { key } });
     expect(res.statusCode).toBe(403);

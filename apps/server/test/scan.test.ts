@@ -170,6 +170,7 @@ describe('iqra scan', { timeout: 90_000 }, () => {
       .where('target_id', '=', keys.active.id ?? '')
       .executeTakeFirstOrThrow();
     expect(audit.actor).toBe('cli');
+    expect({ ip: audit.ip, userAgent: audit.user_agent }).toEqual({ ip: null, userAgent: null });
     for (const key of [keys.active.key, child.key]) {
       await waitFor(
         async () =>

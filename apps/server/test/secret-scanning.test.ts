@@ -131,6 +131,8 @@ describe('POST /api/v1/secret-scanning/github', () => {
         .where('target_id', '=', leaked.id)
         .executeTakeFirstOrThrow();
       expect(audit.actor).toBe('secret_scanning');
+      // The partner's request is the event's origin, as for any other request.
+      expect(audit.ip).toBe('127.0.0.1');
       expect(JSON.parse(audit.data ?? '{}')).toMatchObject({
         url: item('').url,
         source: 'content',

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { actorOf } from '../auth/principal.js';
+import { actorOf } from '../auth/actor.js';
 import { BusinessParams, businessRoutes } from '../http/route-kit.js';
 import { NoContent, PageQuery, pageOf } from '../http/schemas.js';
 import type { App } from '../http/types.js';
@@ -31,7 +31,7 @@ export function registerAgentRoutes(app: App, deps: { agents: AgentService }): v
       response: { 201: AgentSchema },
     }),
     async (request, reply) => {
-      const agent = await agents.create(request.business, request.body, actorOf(request.principal));
+      const agent = await agents.create(request.business, request.body, actorOf(request));
       return reply.code(201).send(agent);
     },
   );
@@ -55,12 +55,7 @@ export function registerAgentRoutes(app: App, deps: { agents: AgentService }): v
       response: { 200: AgentSchema },
     }),
     async (request) =>
-      agents.update(
-        request.business,
-        request.params.agentId,
-        request.body,
-        actorOf(request.principal),
-      ),
+      agents.update(request.business, request.params.agentId, request.body, actorOf(request)),
   );
 
   app.delete(
@@ -71,7 +66,7 @@ export function registerAgentRoutes(app: App, deps: { agents: AgentService }): v
       response: { 204: NoContent },
     }),
     async (request, reply) => {
-      await agents.remove(request.business, request.params.agentId, actorOf(request.principal));
+      await agents.remove(request.business, request.params.agentId, actorOf(request));
       return reply.code(204).send(null);
     },
   );

@@ -1,5 +1,6 @@
 import type { Kysely, Updateable } from 'kysely';
 import { recordAudit } from '../audit/repo.js';
+import type { AuditActor } from '../auth/actor.js';
 import type { BusinessRow } from '../businesses/repo.js';
 import { checkLanguage } from '../businesses/service.js';
 import type { AgentsTable, Database } from '../db/schema.js';
@@ -57,7 +58,7 @@ export function agentService({ db, cursors }: { db: Kysely<Database>; cursors: C
     async create(
       business: BusinessRow,
       input: AgentInput & { name: string; greeting: string },
-      actor: string,
+      actor: AuditActor,
     ): Promise<Agent> {
       const now = new Date().toISOString();
       const row: AgentRow = {
@@ -113,7 +114,7 @@ export function agentService({ db, cursors }: { db: Kysely<Database>; cursors: C
       business: BusinessRow,
       agentId: string,
       input: AgentInput,
-      actor: string,
+      actor: AuditActor,
     ): Promise<Agent> {
       await find(business.id, agentId);
       const patch: Updateable<AgentsTable> = { updated_at: new Date().toISOString() };
@@ -142,7 +143,7 @@ export function agentService({ db, cursors }: { db: Kysely<Database>; cursors: C
     },
 
     /** Calls already accepted keep the agent as it was: they carry a snapshot of it. */
-    async remove(business: BusinessRow, agentId: string, actor: string): Promise<void> {
+    async remove(business: BusinessRow, agentId: string, actor: AuditActor): Promise<void> {
       if (!isId('agt', agentId)) throw new ApiError('not_found');
       await db.transaction().execute(async (trx) => {
         if (!(await deleteAgent(trx, business.id, agentId))) throw new ApiError('not_found');

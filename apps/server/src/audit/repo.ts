@@ -1,12 +1,12 @@
 import type { Kysely, RawBuilder, Selectable, SqlBool } from 'kysely';
+import type { AuditActor, RequestOrigin } from '../auth/actor.js';
 import type { AuditEventsTable, Database } from '../db/schema.js';
 import { newId } from '../ids.js';
-import { currentOrigin } from './context.js';
 
 export interface AuditEntry {
   userId: string;
-  /** `key_…`, `session`, `cli`, `secret_scanning` or `system`. */
-  actor: string;
+  /** Who, and from which address and user agent (null outside a request). */
+  actor: AuditActor;
   action: string;
   targetId?: string;
   /** The business the event is about, so restricted keys see their part of the log. */
@@ -17,20 +17,20 @@ export interface AuditEntry {
 
 /** Written inside the caller's transaction, so the record exists exactly when the change does. */
 export async function recordAudit(db: Kysely<Database>, entry: AuditEntry): Promise<void> {
-  const origin = currentOrigin();
+  const { actor } = entry;
   await db
     .insertInto('audit_events')
     .values({
       id: newId('aud'),
       user_id: entry.userId,
-      actor: entry.actor,
+      actor: actor.id,
       action: entry.action,
       target_id: entry.targetId ?? null,
       data: entry.data ? JSON.stringify(entry.data) : null,
       created_at: new Date().toISOString(),
       business_id: entry.businessId ?? null,
-      ip: origin?.ip ?? null,
-      user_agent: origin?.userAgent ?? null,
+      ip: actor.ip,
+      user_agent: actor.userAgent,
     })
     .execute();
 }
@@ -43,26 +43,25 @@ export const AUDIT_RETENTION_MS = 365 * 86_400_000;
 
 /**
  * One `user.login_failed` event per email and address per minute, its `details.count` growing:
- * a password-guessing run is one line a minute, not thousands.
+ * a password-guessing run is one line a minute, not thousands. The actor is `system`, from the
+ * login request's origin.
  */
 export async function recordLoginFailure(
   db: Kysely<Database>,
-  userId: string,
-  email: string,
+  failure: { userId: string; email: string; origin: RequestOrigin },
   now = new Date(),
 ): Promise<void> {
-  const origin = currentOrigin();
-  const ip = origin?.ip ?? null;
+  const { userId, email, origin } = failure;
   const minute = new Date(Math.floor(now.getTime() / 60_000) * 60_000).toISOString();
   await db.transaction().execute(async (trx) => {
-    let query = trx
+    const rows = await trx
       .selectFrom('audit_events')
       .select(['id', 'data'])
       .where('user_id', '=', userId)
       .where('action', '=', 'user.login_failed')
-      .where('created_at', '>=', minute);
-    query = ip === null ? query.where('ip', 'is', null) : query.where('ip', '=', ip);
-    const rows = await query.execute();
+      .where('created_at', '>=', minute)
+      .where('ip', '=', origin.ip)
+      .execute();
     const same = rows.find((r) => parseData(r.data).email === email);
     if (same) {
       const count = Number(parseData(same.data).count ?? 1) + 1;
@@ -75,7 +74,7 @@ export async function recordLoginFailure(
     }
     await recordAudit(trx, {
       userId,
-      actor: 'system',
+      actor: { id: 'system', ...origin },
       action: 'user.login_failed',
       targetId: userId,
       data: { email, count: 1 },

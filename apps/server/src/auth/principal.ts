@@ -28,11 +28,6 @@ export interface Principal {
   clientToken?: { businessId: string; budget: string };
 }
 
-/** The actor recorded in audit events. */
-export function actorOf(principal: Principal): string {
-  return principal.kind === 'key' ? (principal.keyId ?? 'key') : 'session';
-}
-
 export function canReachBusiness(
   principal: Pick<Principal, 'businessScope'>,
   businessId: string,

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { recordAudit } from '../audit/repo.js';
+import type { AuditActor } from '../auth/actor.js';
 import { allows } from '../auth/permissions.js';
 import { canReachBusiness, type Principal } from '../auth/principal.js';
 import type { Database } from '../db/schema.js';
@@ -95,7 +96,7 @@ export function billingService(deps: {
     },
 
     /** An operator adds call credit; the account leaves the free plan. Returns the new balance. */
-    async credit(userId: string, minutes: number, actor: string): Promise<number> {
+    async credit(userId: string, minutes: number, actor: AuditActor): Promise<number> {
       if (!Number.isInteger(minutes) || minutes <= 0) {
         throw new ApiError('validation_error', 'The minutes to add must be a positive integer.');
       }

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { actorOf } from '../auth/principal.js';
+import { actorOf } from '../auth/actor.js';
 import { BusinessParams, businessRoutes } from '../http/route-kit.js';
 import { NoContent, PageQuery, pageOf } from '../http/schemas.js';
 import type { App } from '../http/types.js';
@@ -38,11 +38,7 @@ export function registerBusinessRoutes(app: App, deps: { businesses: BusinessSer
       },
     },
     async (request, reply) => {
-      const row = await businesses.create(
-        request.principal.userId,
-        request.body,
-        actorOf(request.principal),
-      );
+      const row = await businesses.create(request.principal.userId, request.body, actorOf(request));
       return reply.code(201).send(toBusinessView(row));
     },
   );
@@ -66,9 +62,7 @@ export function registerBusinessRoutes(app: App, deps: { businesses: BusinessSer
       response: { 200: BusinessSchema },
     }),
     async (request) =>
-      toBusinessView(
-        await businesses.update(request.business, request.body, actorOf(request.principal)),
-      ),
+      toBusinessView(await businesses.update(request.business, request.body, actorOf(request))),
   );
 
   app.delete(
@@ -79,7 +73,7 @@ export function registerBusinessRoutes(app: App, deps: { businesses: BusinessSer
       response: { 204: NoContent },
     }),
     async (request, reply) => {
-      await businesses.remove(request.business, actorOf(request.principal));
+      await businesses.remove(request.business, actorOf(request));
       return reply.code(204).send(null);
     },
   );

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { recordAudit } from '../audit/repo.js';
+import type { AuditActor } from '../auth/actor.js';
 import type { Principal } from '../auth/principal.js';
 import { type Invalidation, recordInvalidation } from '../cache/invalidation.js';
 import type { Database } from '../db/schema.js';
@@ -50,7 +51,7 @@ export function businessService({ db, cursors, publish }: BusinessServiceDeps) {
     async create(
       ownerId: string,
       input: BusinessInput & { name: string },
-      actor: string,
+      actor: AuditActor,
     ): Promise<BusinessRow> {
       const now = new Date().toISOString();
       const row: BusinessRow = {
@@ -98,7 +99,11 @@ export function businessService({ db, cursors, publish }: BusinessServiceDeps) {
       );
     },
 
-    async update(business: BusinessRow, input: BusinessInput, actor: string): Promise<BusinessRow> {
+    async update(
+      business: BusinessRow,
+      input: BusinessInput,
+      actor: AuditActor,
+    ): Promise<BusinessRow> {
       const patch: BusinessPatch = { updated_at: new Date().toISOString() };
       if (input.name !== undefined) patch.name = requireText(input.name, '/name');
       if (input.defaultLanguage !== undefined) {
@@ -128,7 +133,7 @@ export function businessService({ db, cursors, publish }: BusinessServiceDeps) {
      * Deletes the business and everything in it. Keys restricted to it lose that business, and
      * one left with none is revoked (`scope_empty`) in the same transaction.
      */
-    async remove(business: BusinessRow, actor: string): Promise<void> {
+    async remove(business: BusinessRow, actor: AuditActor): Promise<void> {
       const emptied = await db.transaction().execute(async (trx) => {
         const now = new Date().toISOString();
         const scoped = await lockKeysRestrictedTo(trx, business.id);

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { recordAudit } from '../audit/repo.js';
+import type { AuditActor } from '../auth/actor.js';
 import { generateKey, type KeyHasher, keyHint } from '../auth/key-format.js';
 import type { KeyUsageCounter } from '../auth/key-usage.js';
 import type { LastUsedRecorder } from '../auth/last-used.js';
@@ -63,7 +64,7 @@ export interface KeyActor {
 
 /** Who is creating the key, as recorded in `createdBy` and the audit log. */
 export interface KeyCreator extends KeyActor {
-  actor: string;
+  actor: AuditActor;
   createdBy: KeyCreatorType;
 }
 
@@ -217,7 +218,7 @@ export function keyKit(deps: KeyServiceDeps) {
     userId: string,
     root: ApiKeyRecord,
     reason: RevokedReason,
-    auditActor: string,
+    auditActor: AuditActor,
   ): Promise<string[]> {
     const at = new Date().toISOString();
     const changed: string[] = [];

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { actorOf } from '../auth/principal.js';
+import { actorOf } from '../auth/actor.js';
 import { problemResponse } from '../http/openapi.js';
 import { routeGroup } from '../http/route-kit.js';
 import type { App } from '../http/types.js';
@@ -39,7 +39,7 @@ export function registerKeyLifecycleRoutes(app: App, deps: { keys: KeyService })
     }),
     async (request) =>
       keys.update(
-        { ...keyActorOf(request.principal), actor: actorOf(request.principal) },
+        { ...keyActorOf(request.principal), actor: actorOf(request) },
         request.params.keyId,
         request.body,
       ),
@@ -68,9 +68,8 @@ export function registerKeyLifecycleRoutes(app: App, deps: { keys: KeyService })
       },
     }),
     async (request, reply) => {
-      const { principal } = request;
       const rolled = await keys.roll(
-        keyCreatorOf(principal),
+        keyCreatorOf(request),
         request.params.keyId,
         request.body?.overlapSeconds ?? 86_400,
         request.headers['idempotency-key'],
@@ -112,10 +111,6 @@ export function registerKeyLifecycleRoutes(app: App, deps: { keys: KeyService })
       response: { 200: KeyPolicySchema },
     }),
     async (request) =>
-      keys.putPolicy(
-        request.principal.userId,
-        actorOf(request.principal),
-        request.body.maxLifetimeDays,
-      ),
+      keys.putPolicy(request.principal.userId, actorOf(request), request.body.maxLifetimeDays),
   );
 }

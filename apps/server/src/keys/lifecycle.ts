@@ -1,4 +1,5 @@
 import { recordAudit } from '../audit/repo.js';
+import type { AuditActor } from '../auth/actor.js';
 import { recordInvalidation } from '../cache/invalidation.js';
 import type { Db, RevokedReason } from '../db/schema.js';
 import { ApiError } from '../http/errors.js';
@@ -42,7 +43,8 @@ export function keyLifecycle(kit: KeyKit, deps: KeyServiceDeps) {
       const { result, replayed } = await kit.idempotency.run(
         creator.userId,
         idempotencyKey,
-        { op: 'roll', by: creator.actor, keyId, overlapSeconds },
+        // Who, not from where: a retry from another address still replays.
+        { op: 'roll', by: creator.actor.id, keyId, overlapSeconds },
         async (trx) => {
           const old = await findApiKey(trx, creator.userId, keyId, within);
           if (!old) throw new ApiError('not_found');
@@ -82,7 +84,7 @@ export function keyLifecycle(kit: KeyKit, deps: KeyServiceDeps) {
     async revoke(
       actor: KeyActor,
       keyId: string,
-      auditActor: string,
+      auditActor: AuditActor,
       options: { cascade?: boolean } = {},
     ): Promise<ApiKeyView & { cascaded?: string[] }> {
       const within = await visibleTo(actor);
@@ -124,7 +126,7 @@ export function keyLifecycle(kit: KeyKit, deps: KeyServiceDeps) {
       userId: string,
       keyId: string,
       reason: RevokedReason,
-      auditActor: string,
+      auditActor: AuditActor,
     ): Promise<{ view: ApiKeyView; cascaded: string[] }> {
       const { row, changed } = await db.transaction().execute(async (trx) => {
         const root = await findApiKey(trx, userId, keyId);
@@ -145,7 +147,7 @@ export function keyLifecycle(kit: KeyKit, deps: KeyServiceDeps) {
       trx: Db,
       keyId: string,
       reason: RevokedReason,
-      auditActor: string,
+      auditActor: AuditActor,
     ): Promise<{ changed: boolean; cascaded: string[] }> {
       const root = await findApiKeyById(trx, keyId);
       if (!root) return { changed: false, cascaded: [] };
@@ -157,7 +159,7 @@ export function keyLifecycle(kit: KeyKit, deps: KeyServiceDeps) {
       return { maxLifetimeDays: (await findKeyPolicy(db, userId))?.max_lifetime_days ?? null };
     },
 
-    async putPolicy(userId: string, actor: string, maxLifetimeDays: number | null) {
+    async putPolicy(userId: string, actor: AuditActor, maxLifetimeDays: number | null) {
       await db.transaction().execute(async (trx) => {
         await saveKeyPolicy(trx, userId, maxLifetimeDays);
         await recordAudit(trx, {

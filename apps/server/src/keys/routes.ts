@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { actorOf } from '../auth/principal.js';
+import { actorOf } from '../auth/actor.js';
 import { problemResponse } from '../http/openapi.js';
 import { routeGroup } from '../http/route-kit.js';
 import { idOf, pageOf } from '../http/schemas.js';
@@ -44,9 +44,8 @@ export function registerKeyRoutes(app: App, deps: { keys: KeyService }): void {
       },
     }),
     async (request, reply) => {
-      const { principal } = request;
       const created = await keys.create(
-        keyCreatorOf(principal),
+        keyCreatorOf(request),
         request.body,
         request.headers['idempotency-key'],
       );
@@ -82,7 +81,7 @@ export function registerKeyRoutes(app: App, deps: { keys: KeyService }): void {
       },
     }),
     async (request) =>
-      keys.revoke(keyActorOf(request.principal), request.params.keyId, actorOf(request.principal), {
+      keys.revoke(keyActorOf(request.principal), request.params.keyId, actorOf(request), {
         cascade: request.query.cascade === true,
       }),
   );

@@ -1,4 +1,5 @@
 import { recordAudit } from '../audit/repo.js';
+import type { AuditActor } from '../auth/actor.js';
 import { blocksInside } from '../auth/ip-allowlist.js';
 import { completePermissions } from '../auth/permissions.js';
 import { recordInvalidation } from '../cache/invalidation.js';
@@ -102,8 +103,8 @@ export function keyService(deps: KeyServiceDeps) {
         creator.userId,
         idempotencyKey,
         // The caller is part of the request: another key replaying this Idempotency-Key gets 422,
-        // never a key it could not have made.
-        { op: 'create', by: creator.actor, body: input },
+        // never a key it could not have made. Its address is not: a retry may come from another.
+        { op: 'create', by: creator.actor.id, body: input },
         async (trx) => {
           const made = await mint(trx, creator, name, limits, { rateLimit, now });
           return { view: toView(made.row, now.toISOString()), key: made.key };
@@ -140,7 +141,7 @@ export function keyService(deps: KeyServiceDeps) {
      * inside both the current list and the caller's own.
      */
     async update(
-      actor: KeyActor & { actor: string },
+      actor: KeyActor & { actor: AuditActor },
       keyId: string,
       input: { name?: string; allowedIps?: string[] },
     ): Promise<ApiKeyView> {

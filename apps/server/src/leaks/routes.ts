@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
+import { originOf } from '../auth/actor.js';
 import { ApiError } from '../http/errors.js';
 import { routeGroup } from '../http/route-kit.js';
 import { pageOf } from '../http/schemas.js';
@@ -73,7 +74,7 @@ export function registerLeakRoutes(app: App, deps: { leaks: LeakService }): void
             identifier: header(request.headers['github-public-key-identifier']),
             signature: header(request.headers['github-public-key-signature']),
           },
-          request.ip,
+          originOf(request),
         ),
     );
   });

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { systemActor } from '../auth/actor.js';
 import { type Finding, maskSecret, scanPaths } from './scan.js';
 import type { KeyInspection, LeakOutcome, LeakService } from './service.js';
 
@@ -20,7 +21,8 @@ export function scanLookups(
   return {
     inspect: flags.check || flags.revoke ? (secret) => leaks.inspect(secret) : undefined,
     revoke: flags.revoke
-      ? (secret) => leaks.respond(secret, { actor: 'cli', url: null, source: 'iqra scan' })
+      ? (secret) =>
+          leaks.respond(secret, { actor: systemActor('cli'), url: null, source: 'iqra scan' })
       : undefined,
   };
 }

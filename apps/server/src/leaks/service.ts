@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { recordAudit } from '../audit/repo.js';
+import type { AuditActor, RequestOrigin } from '../auth/actor.js';
 import { throttled } from '../auth/guard.js';
 import { isWellFormedKey, KEY_PREFIX, type KeyHasher } from '../auth/key-format.js';
 import type { Throttle } from '../auth/rate-limit.js';
@@ -33,7 +34,7 @@ export interface LeakServiceDeps {
   hash: KeyHasher;
   cursors: CursorCodec;
   /** Revokes the found key and its descendants inside the given transaction (keys feature). */
-  revokeLeaked: (trx: Db, keyId: string, auditActor: string) => Promise<LeakRevocation>;
+  revokeLeaked: (trx: Db, keyId: string, auditActor: AuditActor) => Promise<LeakRevocation>;
   publish: (invalidation: Invalidation) => void;
   /** Failed authentications per client address: a bad signature spends one. */
   authFailures: Pick<Throttle, 'consume' | 'isExhausted'>;
@@ -45,7 +46,7 @@ export interface LeakServiceDeps {
 
 /** Who reported a leak, for the audit log: `secret_scanning` (a partner) or `cli` (operator). */
 export interface LeakSource {
-  actor: 'secret_scanning' | 'cli';
+  actor: AuditActor;
   url: string | null;
   source: string | null;
 }
@@ -141,8 +142,13 @@ export function leakService(deps: LeakServiceDeps) {
      * A secret scanning partner's report: the signature over the raw bytes is checked before
      * anything is parsed; a bad one spends the address's failure budget and revokes nothing.
      */
-    async partnerReport(raw: Buffer, signed: PartnerSignature, ip: string): Promise<ReportLabel[]> {
+    async partnerReport(
+      raw: Buffer,
+      signed: PartnerSignature,
+      origin: RequestOrigin,
+    ): Promise<ReportLabel[]> {
       if (!deps.partnerKeysFile) throw new ApiError('not_found');
+      const { ip } = origin;
       const spent = await authFailures.isExhausted(ip);
       if (spent) throw throttled(spent);
       const keys = await loadPartnerKeys(deps.partnerKeysFile);
@@ -152,15 +158,13 @@ export function leakService(deps: LeakServiceDeps) {
         throw new ApiError('scanning_signature_invalid');
       }
       const items = parseReport(raw);
+      // The partner's request is where the report came from: its address goes in the log.
+      const actor: AuditActor = { id: 'secret_scanning', ...origin };
       const labels: ReportLabel[] = [];
       for (const item of items) {
         const isKey = item.token.startsWith(KEY_PREFIX);
         const outcome = isKey
-          ? await respond(item.token, {
-              actor: 'secret_scanning',
-              url: item.url,
-              source: item.source,
-            })
+          ? await respond(item.token, { actor, url: item.url, source: item.source })
           : undefined;
         labels.push({
           token_hash: createHash('sha256').update(item.token).digest('hex'),

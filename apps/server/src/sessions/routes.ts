@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { originOf } from '../auth/actor.js';
 import { SESSION_COOKIE, SESSION_TTL_MS } from '../auth/session-tokens.js';
 import { problemResponse } from '../http/openapi.js';
 import { NoContent } from '../http/schemas.js';
@@ -44,7 +45,7 @@ export function registerSessionRoutes(app: App, deps: SessionRouteDeps): void {
       },
     },
     async (request, reply) => {
-      const started = await sessions.signup(request.body, request.ip);
+      const started = await sessions.signup(request.body, originOf(request));
       return reply.code(201).send(answer(request, reply, started));
     },
   );
@@ -66,7 +67,7 @@ export function registerSessionRoutes(app: App, deps: SessionRouteDeps): void {
       },
     },
     async (request, reply) =>
-      answer(request, reply, await sessions.login(request.body, request.ip)),
+      answer(request, reply, await sessions.login(request.body, originOf(request))),
   );
 
   app.post(

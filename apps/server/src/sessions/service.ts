@@ -1,4 +1,5 @@
 import { recordAudit, recordLoginFailure } from '../audit/repo.js';
+import type { RequestOrigin } from '../auth/actor.js';
 import { throttled } from '../auth/guard.js';
 import type { Throttle } from '../auth/rate-limit.js';
 import { SESSION_TTL_MS, type SessionTokens } from '../auth/session-tokens.js';
@@ -35,7 +36,7 @@ export function sessionService(deps: SessionServiceDeps) {
   async function start(
     user: Parameters<typeof toUserView>[0],
     /** Signup records its own event with the account; a login records this one. */
-    event?: 'user.logged_in',
+    event?: { action: 'user.logged_in'; origin: RequestOrigin },
   ): Promise<StartedSession> {
     const { cookie, sessionId } = sessionTokens.issue();
     const now = Date.now();
@@ -49,8 +50,8 @@ export function sessionService(deps: SessionServiceDeps) {
       if (event) {
         await recordAudit(trx, {
           userId: user.id,
-          actor: 'session',
-          action: event,
+          actor: { id: 'session', ...event.origin },
+          action: event.action,
           targetId: user.id,
         });
       }
@@ -59,17 +60,19 @@ export function sessionService(deps: SessionServiceDeps) {
   }
 
   return {
-    async signup(input: SignupRequest, ip: string): Promise<StartedSession> {
+    async signup(input: SignupRequest, origin: RequestOrigin): Promise<StartedSession> {
+      const { ip } = origin;
       // Per address and per email: 409 email_taken stays (the dashboard's clear message), so
       // these budgets are what keeps it from being an account-enumeration oracle (SECURITY.md).
       const byIp = await throttles.signupByIp.consume(ip);
       if (!byIp.allowed) throw throttled(byIp);
       const byEmail = await throttles.signupByEmail.consume(input.email.trim().toLowerCase());
       if (!byEmail.allowed) throw throttled(byEmail);
-      return start(await users.create(input, 'session'));
+      return start(await users.create(input, { id: 'session', ...origin }));
     },
 
-    async login(input: LoginRequest, ip: string): Promise<StartedSession> {
+    async login(input: LoginRequest, origin: RequestOrigin): Promise<StartedSession> {
+      const { ip } = origin;
       const email = input.email.trim().toLowerCase();
       // Reserve the attempt before the password check: checking the budget first and spending
       // after let every concurrent request pass the check (120 parallel guesses, none refused).
@@ -84,7 +87,7 @@ export function sessionService(deps: SessionServiceDeps) {
       if (!user) {
         // Only an existing account has a log to write to; an unknown email leaves no trace.
         const known = await findUserByEmail(db, email);
-        if (known) await recordLoginFailure(db, known.id, email);
+        if (known) await recordLoginFailure(db, { userId: known.id, email, origin });
         throw new ApiError('invalid_credentials');
       }
       // The right password is not a failed attempt: give both reservations back (a success also
@@ -92,7 +95,7 @@ export function sessionService(deps: SessionServiceDeps) {
       await throttles.loginByEmail.reset(email);
       await throttles.loginByIp.refund(ip);
       if (user.disabled === 1) throw new ApiError('user_disabled');
-      return start(user, 'user.logged_in');
+      return start(user, { action: 'user.logged_in', origin });
     },
 
     async logout(sessionId: string): Promise<void> {

@@ -1,4 +1,4 @@
-import { actorOf } from '../auth/principal.js';
+import { actorOf } from '../auth/actor.js';
 import { BusinessParams, businessRoutes } from '../http/route-kit.js';
 import type { App } from '../http/types.js';
 import { PutTelephonyBody, TelephonySchema } from './schemas.js';
@@ -29,6 +29,6 @@ export function registerTelephonyRoutes(app: App, deps: { telephony: TelephonySe
       body: PutTelephonyBody,
       response: { 200: TelephonySchema },
     }),
-    async (request) => telephony.put(request.business, request.body, actorOf(request.principal)),
+    async (request) => telephony.put(request.business, request.body, actorOf(request)),
   );
 }

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { recordAudit } from '../audit/repo.js';
+import type { AuditActor } from '../auth/actor.js';
 import type { BusinessRow } from '../businesses/repo.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import type { Database, ProviderName } from '../db/schema.js';
@@ -34,7 +35,7 @@ export function telephonyService({ db, box }: { db: Kysely<Database>; box: Secre
     },
 
     /** Switches provider. The auth token is sealed at once and never shown again. */
-    async put(business: BusinessRow, input: TelephonyInput, actor: string): Promise<Telephony> {
+    async put(business: BusinessRow, input: TelephonyInput, actor: AuditActor): Promise<Telephony> {
       const now = new Date().toISOString();
       let row: TelephonyRow;
       if (input.provider === 'simulator') {

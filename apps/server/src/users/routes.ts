@@ -1,4 +1,4 @@
-import { actorOf } from '../auth/principal.js';
+import { actorOf } from '../auth/actor.js';
 import { routeGroup } from '../http/route-kit.js';
 import type { App } from '../http/types.js';
 import { UpdateUserBody, UserSchema } from './schemas.js';
@@ -25,8 +25,6 @@ export function registerUserRoutes(app: App, deps: { users: UserService }): void
       response: { 200: UserSchema },
     }),
     async (request) =>
-      toUserView(
-        await deps.users.update(request.principal.userId, request.body, actorOf(request.principal)),
-      ),
+      toUserView(await deps.users.update(request.principal.userId, request.body, actorOf(request))),
   );
 }

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { recordAudit } from '../audit/repo.js';
+import type { AuditActor } from '../auth/actor.js';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from '../auth/passwords.js';
 import { type Invalidation, recordInvalidation } from '../cache/invalidation.js';
 import { isUniqueViolation } from '../db/errors.js';
@@ -26,7 +27,7 @@ export function userService({ db, publish }: UserServiceDeps) {
     /** Creates an account. `password` may be omitted for accounts run only by API keys. */
     async create(
       input: { email: string; name: string; password?: string },
-      actor: string,
+      actor: AuditActor,
     ): Promise<UserRow> {
       const email = input.email.trim().toLowerCase();
       const name = requireText(input.name, '/name');
@@ -80,7 +81,7 @@ export function userService({ db, publish }: UserServiceDeps) {
       return ref.startsWith('usr_') ? findUserById(db, ref) : findUserByEmail(db, ref);
     },
 
-    async update(userId: string, patch: { name?: string }, actor: string): Promise<UserRow> {
+    async update(userId: string, patch: { name?: string }, actor: AuditActor): Promise<UserRow> {
       const name = patch.name === undefined ? undefined : requireText(patch.name, '/name');
       await db.transaction().execute(async (trx) => {
         await updateUser(trx, userId, { name, updated_at: new Date().toISOString() });
@@ -90,7 +91,7 @@ export function userService({ db, publish }: UserServiceDeps) {
     },
 
     /** An operator action: every key and session of the user answers 403 until re-enabled. */
-    async setDisabled(userId: string, disabled: boolean, actor: string): Promise<void> {
+    async setDisabled(userId: string, disabled: boolean, actor: AuditActor): Promise<void> {
       await db.transaction().execute(async (trx) => {
         await updateUser(trx, userId, {
           disabled: disabled ? 1 : 0,

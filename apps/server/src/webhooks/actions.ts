@@ -1,5 +1,6 @@
 import type { Kysely, Updateable } from 'kysely';
 import { recordAudit } from '../audit/repo.js';
+import type { AuditActor } from '../auth/actor.js';
 import type { BusinessRow } from '../businesses/repo.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import type { Database, WebhookEndpointsTable } from '../db/schema.js';
@@ -36,7 +37,7 @@ export function endpointActions(deps: {
       business: BusinessRow,
       id: string,
       input: UpdateWebhookRequest,
-      actor: string,
+      actor: AuditActor,
     ): Promise<WebhookEndpoint> {
       await find(business.id, id);
       const patch: Updateable<WebhookEndpointsTable> = {};
@@ -71,7 +72,7 @@ export function endpointActions(deps: {
     async rotateSecret(
       business: BusinessRow,
       id: string,
-      actor: string,
+      actor: AuditActor,
     ): Promise<WebhookEndpoint & { secret: string }> {
       const endpoint = await find(business.id, id);
       const secret = newSecret();

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { actorOf } from '../auth/principal.js';
+import { actorOf } from '../auth/actor.js';
 import { problemResponse } from '../http/openapi.js';
 import { BusinessParams, businessRoutes, stringEnum } from '../http/route-kit.js';
 import { NoContent, PageQuery, pageOf } from '../http/schemas.js';
@@ -45,11 +45,7 @@ export function registerWebhookRoutes(app: App, deps: { webhooks: WebhookService
       },
     }),
     async (request, reply) => {
-      const created = await webhooks.create(
-        request.business,
-        request.body,
-        actorOf(request.principal),
-      );
+      const created = await webhooks.create(request.business, request.body, actorOf(request));
       reply.header('cache-control', 'no-store');
       return reply.code(201).send(created);
     },
@@ -74,12 +70,7 @@ export function registerWebhookRoutes(app: App, deps: { webhooks: WebhookService
       response: { 200: WebhookEndpointSchema },
     }),
     async (request) =>
-      webhooks.update(
-        request.business,
-        request.params.webhookId,
-        request.body,
-        actorOf(request.principal),
-      ),
+      webhooks.update(request.business, request.params.webhookId, request.body, actorOf(request)),
   );
 
   app.post(
@@ -98,7 +89,7 @@ export function registerWebhookRoutes(app: App, deps: { webhooks: WebhookService
       const rotated = await webhooks.rotateSecret(
         request.business,
         request.params.webhookId,
-        actorOf(request.principal),
+        actorOf(request),
       );
       reply.header('cache-control', 'no-store');
       return rotated;
@@ -149,7 +140,7 @@ export function registerWebhookRoutes(app: App, deps: { webhooks: WebhookService
       response: { 204: NoContent },
     }),
     async (request, reply) => {
-      await webhooks.remove(request.business, request.params.webhookId, actorOf(request.principal));
+      await webhooks.remove(request.business, request.params.webhookId, actorOf(request));
       return reply.code(204).send(null);
     },
   );

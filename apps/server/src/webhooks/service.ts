@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { recordAudit } from '../audit/repo.js';
+import type { AuditActor } from '../auth/actor.js';
 import type { BusinessRow } from '../businesses/repo.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import type { Database, DeliveryStatus } from '../db/schema.js';
@@ -50,7 +51,7 @@ export function webhookService(deps: {
     async create(
       business: BusinessRow,
       input: { url: string; events?: EventType[]; description?: string },
-      actor: string,
+      actor: AuditActor,
     ): Promise<WebhookEndpoint & { secret: string }> {
       const problem = await webhookUrlProblem(input.url, deps.blockPrivate);
       if (problem) throw ApiError.invalidField('/url', problem);
@@ -105,7 +106,7 @@ export function webhookService(deps: {
       return toEndpointView(await find(businessId, id));
     },
 
-    async remove(business: BusinessRow, id: string, actor: string): Promise<void> {
+    async remove(business: BusinessRow, id: string, actor: AuditActor): Promise<void> {
       if (!isId('whk', id)) throw new ApiError('not_found');
       await db.transaction().execute(async (trx) => {
         if (!(await deleteEndpoint(trx, business.id, id))) throw new ApiError('not_found');

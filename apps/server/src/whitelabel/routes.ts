@@ -1,4 +1,4 @@
-import { actorOf } from '../auth/principal.js';
+import { actorOf } from '../auth/actor.js';
 import { routeGroup } from '../http/route-kit.js';
 import type { App } from '../http/types.js';
 import { PutWhitelabelBody, WhitelabelSchema } from './schemas.js';
@@ -25,7 +25,6 @@ export function registerWhitelabelRoutes(app: App, deps: { whitelabel: Whitelabe
       body: PutWhitelabelBody,
       response: { 200: WhitelabelSchema },
     }),
-    async (request) =>
-      whitelabel.put(request.principal.userId, request.body, actorOf(request.principal)),
+    async (request) => whitelabel.put(request.principal.userId, request.body, actorOf(request)),
   );
 }

@@ -1,4 +1,5 @@
 import { recordAudit } from '../audit/repo.js';
+import type { AuditActor } from '../auth/actor.js';
 import type { Db } from '../db/schema.js';
 import { findWhitelabel, saveWhitelabel, type WhitelabelRow } from './repo.js';
 import type { PutWhitelabelRequest, Whitelabel } from './schemas.js';
@@ -23,7 +24,7 @@ export function whitelabelService({ db }: { db: Db }) {
     },
 
     /** Replaces the settings (omitted fields are cleared), audited in the same transaction. */
-    async put(userId: string, input: PutWhitelabelRequest, actor: string): Promise<Whitelabel> {
+    async put(userId: string, input: PutWhitelabelRequest, actor: AuditActor): Promise<Whitelabel> {
       const row: WhitelabelRow = {
         user_id: userId,
         brand_name: input.brandName?.trim() ?? null,
