@@ -135,6 +135,8 @@ export function postgresInvalidations(
       new pg.Client({
         connectionString: database.url,
         application_name: 'iqra-invalidations',
+        // A connect that hangs (a black-holed address) would otherwise never be retried.
+        connectionTimeoutMillis: 10_000,
         // An idle LISTEN connection notices a dead peer only through keepalives.
         keepAlive: true,
         keepAliveInitialDelayMillis: 10_000,
