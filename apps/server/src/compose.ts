@@ -23,6 +23,7 @@ import { billingService } from './billing/service.js';
 import { findBusinessById } from './businesses/repo.js';
 import { businessService } from './businesses/service.js';
 import { InvalidationFeed } from './cache/invalidation.js';
+import { postgresInvalidations } from './cache/pg-listener.js';
 import { relayInvalidations } from './cache/redis-relay.js';
 import { CallDispatcher } from './calls/dispatcher.js';
 import { purgeIdempotencyKeys } from './calls/idempotency.js';
@@ -133,6 +134,13 @@ export function buildServices(config: Config, store: Store, options: ComposeOpti
   const relay = redis
     ? relayInvalidations(invalidations, redis, (error) => onError(error, 'redis relay'))
     : undefined;
+  // On PostgreSQL, NOTIFY carries them to every node at commit, with or without Redis.
+  const listener =
+    config.database.kind === 'postgres'
+      ? postgresInvalidations(db, config.database, invalidations, (error) =>
+          onError(error, 'invalidation listener'),
+        )
+      : undefined;
   const chunkSize = FLUSH_CHUNK_ROWS[store.engine];
   const lastUsed = new LastUsedRecorder((uses) => recordLastUsed(db, store.engine, uses), {
     intervalMs: options.lastUsedFlushMs ?? 5000,
@@ -301,6 +309,7 @@ export function buildServices(config: Config, store: Store, options: ComposeOpti
     /** Starts the background work: revocation polling, last-used flushes, dispatch, delivery. */
     async start(): Promise<void> {
       invalidations.start();
+      listener?.start();
       lastUsed.start();
       keyUsage.start();
       await dispatcher.start();
@@ -312,6 +321,7 @@ export function buildServices(config: Config, store: Store, options: ComposeOpti
       await dispatcher.stop();
       await deliverer.stop();
       invalidations.stop();
+      await listener?.close();
       await lastUsed.stop();
       await keyUsage.stop();
       relay?.close();

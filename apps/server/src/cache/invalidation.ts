@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
+import { notifyInvalidation } from './pg-notify.js';
 
 /** Something cached about a key, a user or a business is no longer true. */
 export interface Invalidation {
@@ -10,7 +11,10 @@ export interface Invalidation {
 
 export type InvalidationHandler = (invalidation: Invalidation) => void;
 
-/** Written in the same transaction as the change, so other processes learn of it. */
+/**
+ * Written in the same transaction as the change, so other processes learn of it: from the
+ * table at their next poll and, on PostgreSQL, at once through NOTIFY (sent at commit).
+ */
 export async function recordInvalidation(
   db: Kysely<Database>,
   invalidation: Invalidation,
@@ -24,6 +28,7 @@ export async function recordInvalidation(
       created_at: new Date().toISOString(),
     })
     .execute();
+  await notifyInvalidation(db, invalidation);
 }
 
 const LOOKBACK_MS = 15_000;
@@ -33,21 +38,24 @@ const RETENTION_MS = 60 * 60_000;
  * Fans invalidations out to the caches of this process: at once for changes made here, and by
  * polling the `cache_invalidations` table (about once a second) for changes made by other
  * processes, such as another server node or the `iqra` CLI. Rows are read over a time window
- * rather than by id because PostgreSQL sequences can commit out of order.
+ * rather than by id because PostgreSQL sequences can commit out of order; the window reaches
+ * back to the last poll that succeeded, so an outage longer than the lookback misses nothing.
  */
 export class InvalidationFeed {
   private readonly handlers: InvalidationHandler[] = [];
+  private readonly relays: InvalidationHandler[] = [];
+  /** Rows already applied, with their `created_at`, until they fall out of the window. */
   private readonly applied = new Map<number, number>();
   private timer: NodeJS.Timeout | undefined;
-  private polling = false;
+  private running: Promise<void> | undefined;
+  private rerun = false;
+  private lastSuccess: number | undefined;
   private lastPrune = 0;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly options: { intervalMs: number; onError: (error: unknown) => void },
   ) {}
-
-  private readonly relays: InvalidationHandler[] = [];
 
   subscribe(handler: InvalidationHandler): void {
     this.handlers.push(handler);
@@ -64,7 +72,10 @@ export class InvalidationFeed {
     for (const relay of this.relays) relay(invalidation);
   }
 
-  /** An invalidation learnt from elsewhere: applied here, not passed on. */
+  /**
+   * An invalidation learnt from elsewhere: applied here, not passed on. Applying one twice
+   * (the poll after a relay or NOTIFY) costs a cache miss, nothing more.
+   */
   apply(invalidation: Invalidation): void {
     for (const handler of this.handlers) handler(invalidation);
   }
@@ -80,23 +91,51 @@ export class InvalidationFeed {
     this.timer = undefined;
   }
 
-  async poll(now = Date.now()): Promise<void> {
-    if (this.polling) return;
-    this.polling = true;
+  /**
+   * Reads the table and applies what is new. Called while a read is running, it reads once more
+   * after it (a catch-up asked for mid-read must see rows that read may have missed); the
+   * promise settles when the reads are done. Never rejects: failures go to `onError`.
+   */
+  poll(now?: number): Promise<void> {
+    if (this.running) {
+      this.rerun = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      let at = now ?? Date.now();
+      do {
+        this.rerun = false;
+        await this.pollOnce(at);
+        at = Date.now();
+      } while (this.rerun);
+    })().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async pollOnce(now: number): Promise<void> {
+    // A row's created_at is its writer's clock before commit: the lookback covers transactions
+    // (and clock skew) up to that long; before the first success, nothing is cached yet.
+    const since = Math.max(
+      now - RETENTION_MS,
+      Math.min(now, this.lastSuccess ?? now) - LOOKBACK_MS,
+    );
     try {
       const rows = await this.db
         .selectFrom('cache_invalidations')
         .selectAll()
-        .where('created_at', '>', new Date(now - LOOKBACK_MS).toISOString())
+        .where('created_at', '>', new Date(since).toISOString())
         .execute();
       for (const row of rows) {
         if (this.applied.has(row.id)) continue;
-        this.applied.set(row.id, now);
+        this.applied.set(row.id, Date.parse(row.created_at));
         this.apply({ keyId: row.key_id, userId: row.user_id, businessId: row.business_id });
       }
-      for (const [id, at] of this.applied) {
-        if (at < now - 2 * LOOKBACK_MS) this.applied.delete(id);
+      for (const [id, createdAt] of this.applied) {
+        if (createdAt <= since) this.applied.delete(id);
       }
+      this.lastSuccess = now;
       if (now - this.lastPrune > RETENTION_MS / 4) {
         this.lastPrune = now;
         await this.db
@@ -106,8 +145,6 @@ export class InvalidationFeed {
       }
     } catch (error) {
       this.options.onError(error);
-    } finally {
-      this.polling = false;
     }
   }
 }
