@@ -14,17 +14,7 @@ export async function ensureBillingAccount(
   freeCreditMinutes: number,
   now = new Date().toISOString(),
 ): Promise<BillingAccountRow> {
-  await db
-    .insertInto('billing_accounts')
-    .values({
-      user_id: userId,
-      plan: 'free',
-      credit_minutes: freeCreditMinutes,
-      created_at: now,
-      updated_at: now,
-    })
-    .onConflict((oc) => oc.column('user_id').doNothing())
-    .execute();
+  await openBillingAccount(db, userId, freeCreditMinutes, now);
   return db
     .selectFrom('billing_accounts')
     .selectAll()
@@ -53,23 +43,23 @@ export async function changeCredit(
 
 /**
  * Reserves `minutes` of the owner's credit for one call, in the caller's transaction; false when
- * the balance minus the open holds is less than that. Touching the account row first takes its
- * lock (a row lock on PostgreSQL, the write lock on SQLite), so concurrent reservations queue and
- * each reads the holds the ones before it committed: no two can spend the same minutes.
+ * the balance minus what is held is less than that (or the account does not exist yet). One
+ * conditional UPDATE checks and takes the account's lock (a row lock on PostgreSQL, the write lock
+ * on SQLite), so concurrent reservations queue and each sees the holds of the ones before it: no
+ * two can spend the same minutes. The hold row's trigger adds to `held_minutes` (0012).
  */
 export async function holdCredit(
   trx: Db,
   hold: { callId: string; userId: string; minutes: number; now: string },
 ): Promise<boolean> {
-  const locked = await trx
+  const reserved = await trx
     .updateTable('billing_accounts')
     .set({ updated_at: hold.now })
     .where('user_id', '=', hold.userId)
-    .returning('credit_minutes')
+    .where(sql<number>`credit_minutes - held_minutes`, '>=', hold.minutes)
+    .returning('user_id')
     .executeTakeFirst();
-  if (!locked) return false;
-  const held = await heldMinutes(trx, hold.userId);
-  if (locked.credit_minutes - held < hold.minutes) return false;
+  if (!reserved) return false;
   await trx
     .insertInto('credit_holds')
     .values({
@@ -82,14 +72,29 @@ export async function holdCredit(
   return true;
 }
 
-/** Minutes reserved by the account's calls in flight. */
-export async function heldMinutes(db: Db, userId: string): Promise<number> {
-  const row = await db
-    .selectFrom('credit_holds')
-    .select(sql<number>`coalesce(sum(minutes), 0)`.as('minutes'))
-    .where('user_id', '=', userId)
-    .executeTakeFirstOrThrow();
-  return Number(row.minutes);
+/**
+ * Opens the account with the free credit if it has none yet; true when this call opened it. Safe
+ * from concurrent transactions: the insert does nothing when the account exists.
+ */
+export async function openBillingAccount(
+  db: Db,
+  userId: string,
+  freeCreditMinutes: number,
+  now: string,
+): Promise<boolean> {
+  const opened = await db
+    .insertInto('billing_accounts')
+    .values({
+      user_id: userId,
+      plan: 'free',
+      credit_minutes: freeCreditMinutes,
+      created_at: now,
+      updated_at: now,
+    })
+    .onConflict((oc) => oc.column('user_id').doNothing())
+    .returning('user_id')
+    .executeTakeFirst();
+  return opened !== undefined;
 }
 
 /**

@@ -10,7 +10,6 @@ import { DEFAULT_PAGE_SIZE, isoTime, type PageRequest } from '../http/route-kit.
 import {
   changeCredit,
   ensureBillingAccount,
-  heldMinutes,
   listUsage,
   type UsageRow,
   usageTotals,
@@ -52,7 +51,7 @@ export function billingService(deps: {
       return {
         plan: account.plan,
         creditMinutes: account.credit_minutes,
-        heldMinutes: await heldMinutes(db, userId),
+        heldMinutes: account.held_minutes,
         currentPeriod: { ...period, ...totals },
       };
     },

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { AgentRow } from '../agents/repo.js';
 import { fillTemplate, VARIABLE_NAME, variablesIn, variableValue } from '../agents/template.js';
-import { ensureBillingAccount, holdCredit } from '../billing/repo.js';
+import { holdCredit, openBillingAccount } from '../billing/repo.js';
 import type { BusinessRow } from '../businesses/repo.js';
 import { insertConversation } from '../conversations/repo.js';
 import { isUniqueViolation } from '../db/errors.js';
@@ -98,8 +98,6 @@ export function callService(deps: CallServiceDeps) {
           : (settings.from ?? SIMULATOR_FROM);
       const metadata = input.metadata ?? {};
 
-      await ensureBillingAccount(db, business.owner_id, deps.freeCreditMinutes);
-
       const at = new Date(now).toISOString();
       const snapshot: AgentSnapshot = {
         name: agent.name,
@@ -170,12 +168,17 @@ export function callService(deps: CallServiceDeps) {
             data: toCallView(row),
           });
           // Last, so the account stays locked only for the commit; a refusal undoes it all.
-          const held = await holdCredit(trx, {
+          const hold = {
             callId: row.id,
             userId: business.owner_id,
             minutes: deps.holdMinutes,
             now: at,
-          });
+          };
+          let held = await holdCredit(trx, hold);
+          // The owner's first call opens the account (with the free credit) and tries again.
+          if (!held && (await openBillingAccount(trx, hold.userId, deps.freeCreditMinutes, at))) {
+            held = await holdCredit(trx, hold);
+          }
           if (!held) {
             throw new ApiError(
               'insufficient_credit',

@@ -327,8 +327,10 @@ export interface WebhookDeliveriesTable {
 export interface BillingAccountsTable {
   user_id: string;
   plan: 'free' | 'prepaid';
-  /** The balance in minutes; what calls may still use is this minus the account's holds. */
+  /** The balance in minutes; what calls may still use is this minus `held_minutes`. */
   credit_minutes: number;
+  /** The sum of the account's `credit_holds`, kept by triggers (migration 0012). */
+  held_minutes: Generated<number>;
   created_at: string;
   updated_at: string;
 }
