@@ -111,7 +111,9 @@ export function buildServices(config: Config, store: Store, options: ComposeOpti
       ? new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 })
       : undefined;
   redis?.on('error', (error) => onError(error, 'redis'));
-  const counters: CounterStore = redis ? redisCounters(redis) : memoryCounters();
+  const counters: CounterStore = redis
+    ? redisCounters(redis, config.rateLimitMaxKeys)
+    : memoryCounters(config.rateLimitMaxKeys);
   const throttle = (prefix: string, points: number, durationSeconds: number) =>
     new Throttle(counters, { prefix, points, durationSeconds });
 
@@ -126,6 +128,7 @@ export function buildServices(config: Config, store: Store, options: ComposeOpti
     hash,
     findByHash: (h) => findKeyForVerification(db, h),
     findById: (id) => findKeyForVerificationById(db, id),
+    cacheSize: config.keyCacheSize,
   });
   const clientTokenCodec = new ClientTokenCodec(config.pepper);
   const businessDirectory = new BusinessDirectory((id) => findBusinessById(db, id));

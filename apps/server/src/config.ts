@@ -60,6 +60,16 @@ export interface Config {
   /** `/metrics` on its own port (no token), bound to `metricsHost`; unset: no such listener. */
   readonly metricsPort: number | undefined;
   readonly metricsHost: string;
+  /**
+   * Keys remembered between requests (the key cache, about 550 bytes each): a key in use that
+   * fits is verified with no I/O; past it, the least recently used ones are read again.
+   */
+  readonly keyCacheSize: number;
+  /**
+   * Rate-limit windows kept per budget in memory (about 150 bytes each): past it, the oldest
+   * window is dropped. Without Redis, this bounds what a flood of distinct keys or addresses costs.
+   */
+  readonly rateLimitMaxKeys: number;
 }
 
 export type TrustProxy = false | number | string[];
@@ -177,6 +187,14 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       ? parseInteger('METRICS_PORT', env.METRICS_PORT, 0, 1, 65535)
       : undefined,
     metricsHost: env.METRICS_HOST || '127.0.0.1',
+    keyCacheSize: parseInteger('KEY_CACHE_SIZE', env.KEY_CACHE_SIZE, 10_000, 100, 10_000_000),
+    rateLimitMaxKeys: parseInteger(
+      'RATE_LIMIT_MAX_KEYS',
+      env.RATE_LIMIT_MAX_KEYS,
+      500_000,
+      1_000,
+      100_000_000,
+    ),
   });
 }
 

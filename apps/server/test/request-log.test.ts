@@ -27,6 +27,20 @@ describe('request log', () => {
       res: { statusCode: 200 },
       responseTime: expect.any(Number),
     });
+    // Written by hand for speed, but field for field what pino writes (issue 12).
+    expect(Object.keys(lines[0])).toEqual([
+      'level',
+      'time',
+      'pid',
+      'hostname',
+      'reqId',
+      'req',
+      'res',
+      'responseTime',
+      'msg',
+    ]);
+    expect(lines[0].pid).toBe(process.pid);
+    expect(Object.keys(lines[0].req)).toEqual(['method', 'url', 'remoteAddress']);
     expect(t.logs.join('')).not.toContain(key);
   });
 });

@@ -6,6 +6,9 @@
  */
 export const FLUSH_CHUNK_ROWS = { sqlite: 500, postgres: 2000 } as const;
 
+/** What a recorder keeps between flushes at most before it flushes early. */
+export const MAX_PENDING = 100_000;
+
 /** Resolves after pending I/O has run: requests waiting behind a flush are served first. */
 export function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));

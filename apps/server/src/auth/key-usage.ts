@@ -1,4 +1,4 @@
-import { writeInChunks } from './chunked-flush.js';
+import { MAX_PENDING, writeInChunks } from './chunked-flush.js';
 
 const DAY_MS = 86_400_000;
 
@@ -23,6 +23,7 @@ export class KeyUsageCounter {
   private dayEndsAt = 0;
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
+  private flushingEarly = false;
 
   constructor(
     private readonly write: (deltas: UsageDelta[]) => Promise<void>,
@@ -32,6 +33,8 @@ export class KeyUsageCounter {
       now?: () => number;
       /** Rows per statement (default 500). */
       chunkSize?: number;
+      /** Rows waiting at most; reaching it starts a flush (default 100,000). */
+      maxPending?: number;
     },
   ) {}
 
@@ -46,6 +49,13 @@ export class KeyUsageCounter {
     delta.requests++;
     if (outcome.rejected) delta.rejected++;
     if (outcome.unauthorized) delta.unauthorized++;
+    // Bounded between flushes too: a flood of distinct keys flushes early instead of growing.
+    if (!this.flushingEarly && this.pending.size >= (this.options.maxPending ?? MAX_PENDING)) {
+      this.flushingEarly = true;
+      void this.flush().finally(() => {
+        this.flushingEarly = false;
+      });
+    }
   }
 
   /** The UTC date, formatted once per day rather than once per request. */

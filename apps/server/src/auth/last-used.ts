@@ -1,4 +1,4 @@
-import { writeInChunks } from './chunked-flush.js';
+import { MAX_PENDING, writeInChunks } from './chunked-flush.js';
 
 /**
  * Remembers when each key was last used and writes it in batches, so verifying a key never
@@ -10,6 +10,7 @@ export class LastUsedRecorder {
   private pending = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
+  private flushingEarly = false;
 
   constructor(
     private readonly write: (uses: [keyId: string, at: string][]) => Promise<void>,
@@ -18,11 +19,20 @@ export class LastUsedRecorder {
       onError: (error: unknown) => void;
       /** Keys per statement (default 500). */
       chunkSize?: number;
+      /** Keys waiting at most; reaching it starts a flush (default 100,000). */
+      maxPending?: number;
     },
   ) {}
 
   touch(keyId: string, at = Date.now()): void {
     this.pending.set(keyId, at);
+    // Bounded between flushes too: a flood of distinct keys flushes early instead of growing.
+    if (!this.flushingEarly && this.pending.size >= (this.options.maxPending ?? MAX_PENDING)) {
+      this.flushingEarly = true;
+      void this.flush().finally(() => {
+        this.flushingEarly = false;
+      });
+    }
   }
 
   /** The newest of the stored time and a use not yet written. */

@@ -46,6 +46,8 @@ export function testConfig(database: DatabaseConfig, overrides: Partial<Config> 
     metricsToken: undefined,
     metricsPort: undefined,
     metricsHost: '127.0.0.1',
+    keyCacheSize: 10_000,
+    rateLimitMaxKeys: 500_000,
     ...overrides,
   });
 }
