@@ -11,6 +11,7 @@ import { leakResponseMigration } from './0008_leak_response.js';
 import { voiceApiMigration } from './0009_voice_api.js';
 import { auditMigration } from './0010_audit.js';
 import { clientTokensMigration } from './0011_client_tokens.js';
+import { callDispatchMigration } from './0013_call_dispatch.js';
 
 export interface MigrationContext {
   engine: Engine;
@@ -34,6 +35,7 @@ function migrations(context: MigrationContext): Record<string, Migration> {
     '0009_voice_api': voiceApiMigration(context),
     '0010_audit': auditMigration(context),
     '0011_client_tokens': clientTokensMigration(context),
+    '0013_call_dispatch': callDispatchMigration(),
   };
 }
 
