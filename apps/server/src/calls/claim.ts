@@ -28,6 +28,7 @@ export interface Claimed {
 
 const NONE: Claimed = { calls: [], takeovers: 0 };
 const DIALLED: readonly CallStatus[] = ['ringing', 'in_progress'];
+const ACTIVE: readonly CallStatus[] = ['queued', ...DIALLED];
 
 /** Claimable: nobody holds it, or its holder's lease ran out (a crashed worker). */
 const leaseFree = (now: string) => sql<boolean>`(lease_until is null or lease_until < ${now})`;
@@ -48,7 +49,7 @@ export async function claimQueuedCalls(db: Db, o: ClaimOptions): Promise<Claimed
     .slice(0, o.businesses);
 
   const claimed: Claimed = { calls: [], takeovers: 0 };
-  for (const { businessId, oldest } of due) {
+  for (const { businessId } of due) {
     const got = await db.transaction().execute(async (trx) => {
       if (!(await lockBusiness(trx, o.engine, businessId))) return NONE;
       // Counted again under the lock: the figure above may be another worker's moments ago.
@@ -56,17 +57,21 @@ export async function claimQueuedCalls(db: Db, o: ClaimOptions): Promise<Claimed
       if (room <= 0) return NONE;
       const free = await trx
         .selectFrom('calls')
-        .select(['id', 'claimed_by'])
+        .select(['id', 'business_id', 'claimed_by'])
         .where('status', '=', 'queued')
-        .where('business_id', '=', businessId)
-        // From the oldest claimable call on: PostgreSQL may walk the primary key in id order
-        // instead of the (status, business_id, id) index, and this keeps it off the ended calls.
-        .where('id', '>=', oldest ?? '')
+        .where('business_id', '>=', businessId)
         .where(leaseFree(o.now))
+        .orderBy('business_id')
         .orderBy('id')
         .limit(room)
         .execute();
-      return takeLease(trx, free, o, ['queued']);
+      // Rows past the business (it had fewer free calls than room) are the next one's.
+      return takeLease(
+        trx,
+        free.filter((r) => r.business_id === businessId),
+        o,
+        ['queued'],
+      );
     });
     claimed.calls.push(...got.calls);
     claimed.takeovers += got.takeovers;
@@ -78,7 +83,7 @@ export async function claimQueuedCalls(db: Db, o: ClaimOptions): Promise<Claimed
 interface QueuedBusiness {
   businessId: string;
   disabled: number;
-  /** Its oldest claimable queued call; null when every queued call is claimed right now. */
+  /** Its oldest queued call (claimed or not): the order businesses are served in. */
   oldest: string | null;
   /** Ringing, in progress, or claimed and about to be dialled. */
   inFlight: number;
@@ -86,10 +91,14 @@ interface QueuedBusiness {
 
 /**
  * Every business with queued calls, found by a skip scan of the (status, business_id, …) index:
- * one probe per business, not one row per queued call. Per business, four more probes (its
- * oldest claimable call, its calls in flight). The cost grows with the number of businesses that
+ * one probe per business, not one row per queued call. Per business, four more probes (its row,
+ * its oldest queued call, its calls in flight). The cost grows with the number of businesses that
  * have a backlog, not with the length of the backlog; a disabled or saturated business is still
  * probed every round.
+ *
+ * Ranges read in (business_id, id) order, `business_id >= ?` rather than `= ?`: with an equality
+ * the order is plain id order, which the primary key also gives, and PostgreSQL then walks the
+ * primary key from the oldest call of all (the ended ones) filtering for the business's queue.
  */
 async function queuedBusinesses(db: Db, now: string): Promise<QueuedBusiness[]> {
   const { rows } = await sql<{
@@ -113,9 +122,8 @@ async function queuedBusinesses(db: Db, now: string): Promise<QueuedBusiness[]> 
       (select b.disabled from businesses b where b.id = q.business_id) as disabled,
       (
         select c.id from calls c
-        where c.status = 'queued' and c.business_id = q.business_id
-          and (c.lease_until is null or c.lease_until < ${now})
-        order by c.id limit 1
+        where c.status = 'queued' and c.business_id >= q.business_id
+        order by c.business_id, c.id limit 1
       ) as oldest,
       (
         select count(*) from calls c
@@ -163,7 +171,7 @@ async function countInFlight(trx: Db, businessId: string, now: string): Promise<
  */
 export async function claimStalledCalls(
   db: Db,
-  o: Pick<ClaimOptions, 'workerId' | 'now' | 'leaseUntil'> & { limit: number },
+  o: Pick<ClaimOptions, 'engine' | 'workerId' | 'now' | 'leaseUntil'> & { limit: number },
 ): Promise<Claimed> {
   const due = await db
     .selectFrom('calls')
@@ -190,7 +198,7 @@ export async function claimStalledCalls(
 async function takeLease(
   db: Db,
   picked: { id: string; claimed_by: string | null }[],
-  o: Pick<ClaimOptions, 'workerId' | 'now' | 'leaseUntil'>,
+  o: Pick<ClaimOptions, 'engine' | 'workerId' | 'now' | 'leaseUntil'>,
   from: readonly CallStatus[],
 ): Promise<Claimed> {
   if (picked.length === 0) return NONE;
@@ -202,7 +210,7 @@ async function takeLease(
       'in',
       picked.map((r) => r.id),
     )
-    .where('status', 'in', [...from])
+    .where(sql<boolean>`${statusNotIndexed(o.engine)} in (${sql.join([...from])})`)
     .where(leaseFree(o.now))
     .returningAll()
     .execute();
@@ -214,6 +222,16 @@ async function takeLease(
   return { calls, takeovers };
 }
 
+/**
+ * The status column where a status index must not steer the plan. SQLite keeps no statistics
+ * here (nothing runs ANALYZE), so it guesses that one status selects about ten rows and would
+ * walk every queued call rather than look up a dozen ids; the unary plus is SQLite's way of
+ * taking a column out of index use. PostgreSQL has statistics, and no unary plus for text.
+ */
+function statusNotIndexed(engine: Engine) {
+  return engine === 'sqlite' ? sql`+status` : sql.ref('status');
+}
+
 export interface Renewal {
   /** Calls whose lease now runs until the new time. */
   kept: Set<string>;
@@ -221,7 +239,10 @@ export interface Renewal {
   lost: Set<string>;
 }
 
-/** Renews the lease of calls this worker holds, in one statement per chunk. */
+/**
+ * Renews the lease of calls this worker holds, in one statement per chunk. By id and holder
+ * alone: every final transition clears the holder, so a call that ended is not kept.
+ */
 export async function renewLeases(
   db: Db,
   workerId: string,
@@ -234,24 +255,24 @@ export async function renewLeases(
     const rows = await db
       .updateTable('calls')
       .set({ lease_until: leaseUntil })
-      .where('claimed_by', '=', workerId)
       .where('id', 'in', ids)
-      .where('status', 'in', ['queued', 'ringing', 'in_progress'])
+      .where('claimed_by', '=', workerId)
       .returning('id')
       .execute();
     for (const r of rows) kept.add(r.id);
     const missing = ids.filter((id) => !kept.has(id));
     if (missing.length === 0) continue;
-    // Rare (a call ended or canceled meanwhile, or taken over): worth one more read to tell.
-    const taken = await db
+    // Rare (a call ended or was canceled meanwhile, or was taken over): one more read tells.
+    const now = await db
       .selectFrom('calls')
-      .select('id')
+      .select(['id', 'status', 'claimed_by'])
       .where('id', 'in', missing)
-      .where('status', 'in', ['queued', 'ringing', 'in_progress'])
-      .where('claimed_by', 'is not', null)
-      .where('claimed_by', '!=', workerId)
       .execute();
-    for (const r of taken) lost.add(r.id);
+    for (const r of now) {
+      if (ACTIVE.includes(r.status) && r.claimed_by !== null && r.claimed_by !== workerId) {
+        lost.add(r.id);
+      }
+    }
   }
   return { kept, lost };
 }

@@ -137,6 +137,7 @@ export class CallDispatcher {
       const now = Date.now();
       const until = now + this.o.leaseMs;
       const base = {
+        engine: this.o.engine,
         workerId: this.workerId,
         now: new Date(now).toISOString(),
         leaseUntil: new Date(until).toISOString(),
@@ -145,7 +146,6 @@ export class CallDispatcher {
       this.take(stalled, until, 'resume');
       const queued = await claimQueuedCalls(this.o.db, {
         ...base,
-        engine: this.o.engine,
         perBusiness: this.o.perBusiness,
         businesses: BUSINESSES_PER_ROUND,
       });

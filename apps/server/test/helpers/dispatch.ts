@@ -105,6 +105,26 @@ export async function seedCalls(
       });
     }
     await db.insertInto('calls').values(rows).execute();
+    // Each call's conversation, which the lifecycle updates and appends the transcript to.
+    await db
+      .insertInto('conversations')
+      .values(
+        rows.map((r) => ({
+          id: r.conversation_id,
+          business_id: businessId,
+          call_id: r.id,
+          agent_id: r.agent_id,
+          direction: 'outbound' as const,
+          status,
+          started_at: at,
+          answered_at: null,
+          ended_at: r.ended_at,
+          duration_seconds: 0,
+          ended_reason: r.ended_reason,
+          updated_at: at,
+        })),
+      )
+      .execute();
   }
   return ids;
 }
