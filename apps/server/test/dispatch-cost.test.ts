@@ -1,7 +1,8 @@
 import { CompiledQuery as Compiled, type CompiledQuery, type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { claimQueuedCalls, claimStalledCalls, renewLeases } from '../src/calls/claim.js';
+import { claimQueuedCalls, claimStalledCalls } from '../src/calls/claim.js';
 import { CallDispatcher } from '../src/calls/dispatcher.js';
+import { renewLeases } from '../src/calls/leases.js';
 import { callLifecycle } from '../src/calls/lifecycle.js';
 import { openStore, type Store } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrations/index.js';

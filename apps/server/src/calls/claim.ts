@@ -28,13 +28,9 @@ export interface Claimed {
 
 const NONE: Claimed = { calls: [], takeovers: 0 };
 const DIALLED: readonly CallStatus[] = ['ringing', 'in_progress'];
-const ACTIVE: readonly CallStatus[] = ['queued', ...DIALLED];
 
 /** Claimable: nobody holds it, or its holder's lease ran out (a crashed worker). */
 const leaseFree = (now: string) => sql<boolean>`(lease_until is null or lease_until < ${now})`;
-
-/** Statements bind one parameter per id: renewals and releases go in chunks this size. */
-const CHUNK = 500;
 
 /**
  * Claims queued calls, oldest first, at most `perBusiness` in flight per business. Businesses
@@ -232,87 +228,6 @@ function statusNotIndexed(engine: Engine) {
   return engine === 'sqlite' ? sql`+status` : sql.ref('status');
 }
 
-export interface Renewal {
-  /** Calls whose lease now runs until the new time. */
-  kept: Set<string>;
-  /** Calls another worker holds now (it took them over); the others not kept have ended. */
-  lost: Set<string>;
-}
-
-/**
- * Renews the lease of calls this worker holds, in one statement per chunk. By id and holder
- * alone: every final transition clears the holder, so a call that ended is not kept.
- */
-export async function renewLeases(
-  db: Db,
-  workerId: string,
-  callIds: string[],
-  leaseUntil: string,
-): Promise<Renewal> {
-  const kept = new Set<string>();
-  const lost = new Set<string>();
-  for (const ids of chunks(callIds)) {
-    const rows = await db
-      .updateTable('calls')
-      .set({ lease_until: leaseUntil })
-      .where('id', 'in', ids)
-      .where('claimed_by', '=', workerId)
-      .returning('id')
-      .execute();
-    for (const r of rows) kept.add(r.id);
-    const missing = ids.filter((id) => !kept.has(id));
-    if (missing.length === 0) continue;
-    // Rare (a call ended or was canceled meanwhile, or was taken over): one more read tells.
-    const now = await db
-      .selectFrom('calls')
-      .select(['id', 'status', 'claimed_by'])
-      .where('id', 'in', missing)
-      .execute();
-    for (const r of now) {
-      if (ACTIVE.includes(r.status) && r.claimed_by !== null && r.claimed_by !== workerId) {
-        lost.add(r.id);
-      }
-    }
-  }
-  return { kept, lost };
-}
-
-/**
- * Lets go of calls: those never dialled go back to the queue, dialled ones become due for
- * resumption at `until` (now, on shutdown; later, for a Twilio call awaiting its callbacks).
- * The holder is cleared too, so whoever claims the call next is not counted as a takeover.
- */
-export async function releaseCalls(
-  db: Db,
-  workerId: string,
-  callIds: string[],
-  until: string | null,
-): Promise<void> {
-  for (const ids of chunks(callIds)) {
-    await db
-      .updateTable('calls')
-      .set({ lease_until: until, claimed_by: null })
-      .where('claimed_by', '=', workerId)
-      .where('id', 'in', ids)
-      .execute();
-  }
-}
-
-/**
- * SQLite serves one worker per database, so a worker that starts owns every lease: calls held
- * by a previous process (one that crashed or was killed) become claimable at once. Their holder
- * stays recorded, so claiming them counts as a takeover.
- */
-export async function takeOverLeases(db: Db, workerId: string): Promise<void> {
-  await db
-    .updateTable('calls')
-    .set({ lease_until: null })
-    .where('status', 'in', ['queued', 'ringing', 'in_progress'])
-    .where('claimed_by', 'is not', null)
-    .where('claimed_by', '!=', workerId)
-    .execute();
-}
-
 /** How many calls wait to be dialled (a range count of the status index; for metrics). */
 export async function countQueued(db: Db): Promise<number> {
   const row = await db
@@ -321,12 +236,6 @@ export async function countQueued(db: Db): Promise<number> {
     .where('status', '=', 'queued')
     .executeTakeFirst();
   return Number(row?.n ?? 0);
-}
-
-function chunks(ids: string[]): string[][] {
-  const out: string[][] = [];
-  for (let i = 0; i < ids.length; i += CHUNK) out.push(ids.slice(i, i + CHUNK));
-  return out;
 }
 
 /** Serialises claims per business across workers; false when another worker is at it. */

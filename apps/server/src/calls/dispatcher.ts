@@ -5,15 +5,8 @@ import { Ticker } from '../background/ticker.js';
 import type { Engine } from '../db/connect.js';
 import type { Database, ProviderName } from '../db/schema.js';
 import { type Handoff, ProviderError, type TelephonyProvider } from '../telephony/provider.js';
-import {
-  type Claimed,
-  claimQueuedCalls,
-  claimStalledCalls,
-  countQueued,
-  releaseCalls,
-  renewLeases,
-  takeOverLeases,
-} from './claim.js';
+import { type Claimed, claimQueuedCalls, claimStalledCalls, countQueued } from './claim.js';
+import { releaseCalls, renewLeases, takeOverLeases } from './leases.js';
 import type { CallLifecycle } from './lifecycle.js';
 import { type CallRow, toDialRequest } from './views.js';
 
