@@ -38,7 +38,12 @@ export interface Config {
    * ends, and the carrier is told to hang up by then.
    */
   readonly callMaxMinutes: number;
-  /** How long a dispatcher holds a call before another may take it over (it renews the lease). */
+  /**
+   * How long a dispatcher's claim on a call lasts unrenewed (a heartbeat renews it every third
+   * of that): a node that dies has its calls taken over within about this long. Shorter means
+   * faster takeover but more renewal writes, and a node stalled (GC, database) for two thirds of
+   * it loses its calls to another node, which resumes them (never dials them again). 2–3600.
+   */
   readonly callLeaseSeconds: number;
   /** Simulator clock: 1 = realistic seconds, 0.01 = a hundred times faster. */
   readonly simulatorTimeScale: number;
@@ -173,7 +178,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       10_000,
     ),
     callMaxMinutes: parseInteger('CALL_MAX_MINUTES', env.CALL_MAX_MINUTES, 10, 1, 1440),
-    callLeaseSeconds: parseInteger('CALL_LEASE_SECONDS', env.CALL_LEASE_SECONDS, 30, 1, 3600),
+    callLeaseSeconds: parseInteger('CALL_LEASE_SECONDS', env.CALL_LEASE_SECONDS, 8, 2, 3600),
     simulatorTimeScale: parseScale('SIMULATOR_TIME_SCALE', env.SIMULATOR_TIME_SCALE, 1),
     webhookMaxAttempts: parseInteger('WEBHOOK_MAX_ATTEMPTS', env.WEBHOOK_MAX_ATTEMPTS, 8, 1, 50),
     publicUrl: parseBaseUrl('PUBLIC_URL', env.PUBLIC_URL) ?? `http://localhost:${port}`,

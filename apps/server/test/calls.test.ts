@@ -286,7 +286,6 @@ describe('concurrency and credit', () => {
         url: `/api/v1/businesses/${biz}`,
         as: { session: s },
       };
-      await call(quick.app, { ...patch, body: { disabled: true } });
       const statusOf = async (id: string) =>
         (
           await quick.store.db
@@ -295,6 +294,10 @@ describe('concurrency and credit', () => {
             .where('id', '=', id)
             .executeTakeFirstOrThrow()
         ).status;
+      // Both slots taken before the business is disabled: wakes are coalesced (a round at most
+      // every 20 ms), so the second call may still be queued a moment after it was accepted.
+      await waitFor(async () => ((await statusOf(ids[1]!)) === 'ringing' ? true : undefined));
+      await call(quick.app, { ...patch, body: { disabled: true } });
       // The two ringing calls end (no answer); the queued one stays queued while disabled.
       await waitFor(async () => ((await statusOf(ids[1]!)) === 'no_answer' ? true : undefined));
       await new Promise((resolve) => setTimeout(resolve, 300));

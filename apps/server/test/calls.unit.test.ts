@@ -168,7 +168,8 @@ describe('configuration of calls', () => {
     expect(config).toMatchObject({
       freeCreditMinutes: 60,
       callConcurrencyPerBusiness: 5,
-      callLeaseSeconds: 30,
+      // Under 10 s: a dead node's calls are taken over within that (issue 12).
+      callLeaseSeconds: 8,
       simulatorTimeScale: 1,
       webhookMaxAttempts: 8,
       publicUrl: 'http://localhost:3000',
@@ -205,6 +206,10 @@ describe('configuration of calls', () => {
     expect(() =>
       loadConfig({ ...secrets, CALL_CONCURRENCY_PER_BUSINESS: 'many' }, '/tmp'),
     ).toThrow();
+    // Renewed every third of it: under 2 s, a pause of a second would hand calls to another node.
+    expect(() => loadConfig({ ...secrets, CALL_LEASE_SECONDS: '1' }, '/tmp')).toThrow(
+      /CALL_LEASE_SECONDS/,
+    );
   });
 
   it('takes a PostgreSQL schema from DATABASE_URL ?schema= and keeps the rest of the URL', () => {

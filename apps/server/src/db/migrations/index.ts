@@ -12,6 +12,7 @@ import { voiceApiMigration } from './0009_voice_api.js';
 import { auditMigration } from './0010_audit.js';
 import { clientTokensMigration } from './0011_client_tokens.js';
 import { heldMinutesMigration } from './0012_held_minutes.js';
+import { callDispatchMigration } from './0013_call_dispatch.js';
 
 export interface MigrationContext {
   engine: Engine;
@@ -36,6 +37,7 @@ function migrations(context: MigrationContext): Record<string, Migration> {
     '0010_audit': auditMigration(context),
     '0011_client_tokens': clientTokensMigration(context),
     '0012_held_minutes': heldMinutesMigration(context),
+    '0013_call_dispatch': callDispatchMigration(),
   };
 }
 
