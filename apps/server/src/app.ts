@@ -122,7 +122,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   // Before the guard's hooks, so its timer sees every answer, refusals included.
   const metrics =
     config.metricsToken !== undefined || config.metricsPort !== undefined
-      ? createMetrics({ keys: services.keyVerifier })
+      ? createMetrics({
+          keys: services.keyVerifier,
+          dispatcher: services.dispatcher,
+          deliverer: services.deliverer,
+        })
       : undefined;
   metrics?.register(app);
 

@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, createKey, type Session, signUp } from './helpers/client.js';
+import { createAgent, placeCall } from './helpers/calls.js';
+import { call, createBusiness, createKey, type Session, signUp } from './helpers/client.js';
 import { startTestApp, type TestApp } from './helpers/harness.js';
 import { freePort } from './helpers/ports.js';
+import { startReceiver } from './helpers/receiver.js';
+import { waitFor } from './helpers/wait.js';
 
 const token = 'metrics-token-0123456789';
 
@@ -71,6 +74,40 @@ describe('GET /metrics', () => {
       expect(text).toMatch(/iqra_auth_outcomes_total\{outcome="invalid"\} [1-9]/);
       expect(text).toMatch(/iqra_key_cache_hit_ratio 0\.\d+/);
       expect(text).toContain('nodejs_eventloop_lag_seconds');
+    });
+
+    it('reports the call queue, lease takeovers, and webhook attempts with their lag', async () => {
+      const receiver = await startReceiver();
+      try {
+        const businessId = await createBusiness(t.app, owner);
+        const hook = await call(t.app, {
+          method: 'POST',
+          url: `/api/v1/businesses/${businessId}/webhooks`,
+          as: { session: owner },
+          body: { url: receiver.url, events: ['call.queued'] },
+        });
+        expect(hook.statusCode, hook.body).toBe(201);
+        const agentId = await createAgent(t.app, { session: owner }, businessId);
+        await placeCall(t.app, { session: owner }, businessId, {
+          agentId,
+          to: '+15005550006',
+          variables: { patient: 'Sam' },
+        });
+        await waitFor(async () => (receiver.received.length > 0 ? true : undefined));
+        const text = await waitFor(async () => {
+          const body = (await scrape(`Bearer ${token}`)).body;
+          return /iqra_webhook_attempts_total\{outcome="delivered"\} [1-9]/.test(body)
+            ? body
+            : undefined;
+        });
+        expect(text).toMatch(/iqra_webhook_delivery_lag_seconds_count [1-9]/);
+        expect(text).toMatch(/iqra_dispatcher_queue_depth \d+/);
+        expect(text).toMatch(/iqra_dispatcher_active_calls \d+/);
+        expect(text).toMatch(/iqra_dispatcher_lease_takeovers_total 0/);
+        expect(text).toMatch(/iqra_dispatcher_leases_lost_total 0/);
+      } finally {
+        await receiver.close();
+      }
     });
   });
 

@@ -1,6 +1,11 @@
 import type { Updateable } from 'kysely';
 import type { CallStatus, ConversationsTable, Db } from '../db/schema.js';
-import type { ConversationRow, MessageRow } from './views.js';
+import {
+  type ConversationRow,
+  type ConversationSummaryRow,
+  type MessageRow,
+  SUMMARY_COLUMNS,
+} from './views.js';
 
 export async function insertConversation(db: Db, row: ConversationRow): Promise<void> {
   await db.insertInto('conversations').values(row).execute();
@@ -52,10 +57,11 @@ export interface ConversationListQuery {
 export async function listConversations(
   db: Db,
   q: ConversationListQuery,
-): Promise<ConversationRow[]> {
+): Promise<ConversationSummaryRow[]> {
+  // Only what the answer shows: each column read is a string made per row.
   let query = db
     .selectFrom('conversations')
-    .selectAll()
+    .select(SUMMARY_COLUMNS)
     .where('business_id', '=', q.businessId)
     .orderBy('id', 'desc')
     .limit(q.limit);

@@ -5,7 +5,22 @@ import type { ConversationSummary, Message } from './schemas.js';
 export type ConversationRow = Selectable<ConversationsTable>;
 export type MessageRow = Selectable<ConversationMessagesTable>;
 
-export function toConversationSummary(row: ConversationRow): ConversationSummary {
+/** The columns a conversation's answer shows: lists read only these. */
+export const SUMMARY_COLUMNS = [
+  'id',
+  'call_id',
+  'agent_id',
+  'direction',
+  'status',
+  'started_at',
+  'answered_at',
+  'ended_at',
+  'duration_seconds',
+  'ended_reason',
+] as const;
+export type ConversationSummaryRow = Pick<ConversationRow, (typeof SUMMARY_COLUMNS)[number]>;
+
+export function toConversationSummary(row: ConversationSummaryRow): ConversationSummary {
   return {
     id: row.id,
     callId: row.call_id,

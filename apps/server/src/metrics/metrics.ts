@@ -2,13 +2,21 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { KeyVerifier } from '../auth/key-verifier.js';
+import type { CallDispatcher } from '../calls/dispatcher.js';
+import type { WebhookDeliverer } from '../webhooks/deliverer.js';
 
 /**
  * The Prometheus registry and the hooks that feed it. Labels use route templates
  * (`/api/v1/businesses/:businessId`), never raw URLs, so ids cannot blow up the series count;
  * a request that matched no route is `unmatched`.
  */
-export function createMetrics(deps: { keys: Pick<KeyVerifier, 'lookups'> }) {
+export interface MetricsSources {
+  keys: Pick<KeyVerifier, 'lookups'>;
+  dispatcher?: Pick<CallDispatcher, 'stats' | 'queueDepth'>;
+  deliverer?: Pick<WebhookDeliverer, 'onAttempt'>;
+}
+
+export function createMetrics(deps: MetricsSources) {
   const registry = new Registry();
   // Includes nodejs_eventloop_lag_* (the event-loop lag issue 12 asks for), heap and RSS.
   collectDefaultMetrics({ register: registry });
@@ -40,6 +48,9 @@ export function createMetrics(deps: { keys: Pick<KeyVerifier, 'lookups'> }) {
       this.set(hits + misses === 0 ? 0 : hits / (hits + misses));
     },
   });
+
+  if (deps.dispatcher) dispatcherMetrics(registry, deps.dispatcher);
+  if (deps.deliverer) deliveryMetrics(registry, deps.deliverer);
 
   /** One route's series, by status: labels are hashed once per route and status, not per answer. */
   function observer(route: string, method: string, counted: boolean) {
@@ -97,6 +108,72 @@ export function createMetrics(deps: { keys: Pick<KeyVerifier, 'lookups'> }) {
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/** The call queue and the leases: how far behind dispatch is, and how often nodes die. */
+function dispatcherMetrics(
+  registry: Registry,
+  dispatcher: Pick<CallDispatcher, 'stats' | 'queueDepth'>,
+): void {
+  new Gauge({
+    name: 'iqra_dispatcher_queue_depth',
+    help: 'Calls accepted and waiting to be dialled, across every business.',
+    registers: [registry],
+    async collect() {
+      this.set(await dispatcher.queueDepth());
+    },
+  });
+  new Gauge({
+    name: 'iqra_dispatcher_active_calls',
+    help: 'Calls this process is driving now.',
+    registers: [registry],
+    collect() {
+      this.set(dispatcher.stats.active);
+    },
+  });
+  const counted = (name: string, help: string, read: () => number) => {
+    let seen = 0;
+    new Counter({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        const now = read();
+        this.inc(now - seen);
+        seen = now;
+      },
+    });
+  };
+  counted(
+    'iqra_dispatcher_lease_takeovers_total',
+    'Calls claimed from a worker whose lease ran out (a node that died or stalled).',
+    () => dispatcher.stats.takeovers,
+  );
+  counted(
+    'iqra_dispatcher_leases_lost_total',
+    'Calls this process was driving when another worker took them over.',
+    () => dispatcher.stats.leasesLost,
+  );
+}
+
+/** Webhook attempts by outcome, and how long after its event each one answered. */
+function deliveryMetrics(registry: Registry, deliverer: Pick<WebhookDeliverer, 'onAttempt'>): void {
+  const attempts = new Counter({
+    name: 'iqra_webhook_attempts_total',
+    help: 'Webhook delivery attempts: delivered, retrying (failed, to be retried) or failed (given up).',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
+  const lag = new Histogram({
+    name: 'iqra_webhook_delivery_lag_seconds',
+    help: 'From an event to the answer of a delivery attempt of it.',
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800],
+    registers: [registry],
+  });
+  deliverer.onAttempt(({ outcome, lagSeconds }) => {
+    attempts.inc({ outcome });
+    lag.observe(lagSeconds);
+  });
+}
 
 /**
  * Constant-time comparison of an `Authorization: Bearer …` header with the token; both are hashed

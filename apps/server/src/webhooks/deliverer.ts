@@ -40,12 +40,29 @@ export function retryDelayMs(attempts: number, baseMs: number, random = Math.ran
  * duplicates). Nothing here runs inside an API request: a slow or dead receiver costs one of
  * `concurrency` slots for `timeoutMs`, then waits for its next retry.
  */
+/** Rounds start at least this far apart when wakes come in bursts. */
+const WAKE_GAP_MS = 20;
+
+/** One delivery attempt as metrics see it. */
+export interface DeliveryAttempt {
+  outcome: 'delivered' | 'retrying' | 'failed';
+  /** From the event to this attempt's answer. */
+  lagSeconds: number;
+}
+
 export class WebhookDeliverer {
   private readonly inFlight = new Set<Promise<void>>();
   private readonly ticker: Ticker;
+  private readonly listeners: ((attempt: DeliveryAttempt) => void)[] = [];
 
   constructor(private readonly o: DelivererOptions) {
-    this.ticker = new Ticker(() => this.tick(), o.pollMs);
+    // Woken by every accepted call: a burst of wakes runs one round, not one each.
+    this.ticker = new Ticker(() => this.tick(), o.pollMs, WAKE_GAP_MS);
+  }
+
+  /** Hears every attempt's outcome (metrics: failures, and the lag of each delivery). */
+  onAttempt(listener: (attempt: DeliveryAttempt) => void): void {
+    this.listeners.push(listener);
   }
 
   private get stopped(): boolean {
@@ -136,6 +153,9 @@ export class WebhookDeliverer {
     const ok = 'status' in result && result.status >= 200 && result.status < 300;
     const final = ok || attempts >= this.o.maxAttempts;
     const now = new Date();
+    const outcome = ok ? 'delivered' : final ? 'failed' : 'retrying';
+    const lagSeconds = (now.getTime() - Date.parse(d.event_created_at)) / 1000;
+    for (const listener of this.listeners) listener({ outcome, lagSeconds });
     await recordAttempt(
       this.o.db,
       { endpointId: d.endpoint_id, eventId: d.event_id },

@@ -89,6 +89,8 @@ export interface DueDelivery {
   previous_secret: string | null;
   previous_secret_expires_at: string | null;
   payload: string;
+  /** When the event happened: a delivery's lag is measured from it. */
+  event_created_at: string;
 }
 
 /**
@@ -139,6 +141,7 @@ export async function claimDueDeliveries(
         'w.previous_secret',
         'w.previous_secret_expires_at',
         'e.payload',
+        'e.created_at as event_created_at',
       ])
       .where((eb) =>
         eb.or(
