@@ -36,6 +36,7 @@ import type { Config } from './config.js';
 import { conversationService } from './conversations/service.js';
 import { SecretBox } from './crypto/secret-box.js';
 import type { Store } from './db/connect.js';
+import { transactor } from './db/group-commit.js';
 import { eventService } from './events/service.js';
 import { CursorCodec } from './http/pagination.js';
 import { purgeKeyIdempotency } from './keys/idempotency.js';
@@ -272,6 +273,7 @@ export function buildServices(config: Config, store: Store, options: ComposeOpti
     agents: agentService({ db, cursors }),
     calls: callService({
       db,
+      transact: transactor(store),
       cursors,
       findAgent: (businessId, agentId) => findAgent(db, businessId, agentId),
       telephonySettings: (businessId) => telephony.settingsFor(businessId),

@@ -5,6 +5,7 @@ import { holdCredit, openBillingAccount } from '../billing/repo.js';
 import type { BusinessRow } from '../businesses/repo.js';
 import { insertConversation } from '../conversations/repo.js';
 import { isUniqueViolation } from '../db/errors.js';
+import type { Transact } from '../db/group-commit.js';
 import type { CallStatus, Database, ProviderName } from '../db/schema.js';
 import { ApiError } from '../http/errors.js';
 import type { CursorCodec, Page } from '../http/pagination.js';
@@ -35,6 +36,8 @@ export interface CreateCallInput {
 
 export interface CallServiceDeps {
   db: Kysely<Database>;
+  /** Runs the accepting transaction (group-committed on SQLite). */
+  transact: Transact;
   cursors: CursorCodec;
   findAgent: (businessId: string, agentId: string) => Promise<AgentRow | undefined>;
   telephonySettings: (
@@ -133,7 +136,7 @@ export function callService(deps: CallServiceDeps) {
         duration_seconds: 0,
       };
       try {
-        await db.transaction().execute(async (trx) => {
+        await deps.transact(async (trx) => {
           if (idempotencyKey) {
             await claimIdempotencyKey(
               trx,
