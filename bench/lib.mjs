@@ -154,9 +154,11 @@ export async function loopGapMs(metricsPort) {
  * One autocannon run. `keys` (optional) gives each request its own `Authorization: Token`,
  * `keys(n)` for the n-th request of the run. Throughput is responses over the time from the start
  * to the last response: autocannon itself ends a run on its next 1 s tick, which would make a
- * burst of a few hundred milliseconds look like a second.
+ * burst of a few hundred milliseconds look like a second. With `amount`, `onLast` runs at the
+ * last response (to read a process's CPU time before the run's idle tail).
  */
 export function load(url, { method = 'GET', headers = {}, body, keys } = {}, options = {}) {
+  const { onLast, ...autocannonOptions } = options;
   let n = 0;
   const requests = keys
     ? [
@@ -173,11 +175,13 @@ export function load(url, { method = 'GET', headers = {}, body, keys } = {}, opt
   let instance;
   const done = new Promise((resolve, reject) => {
     instance = autocannon(
-      { url, method, headers, body, requests, connections: 50, ...options },
+      { url, method, headers, body, requests, connections: 50, ...autocannonOptions },
       (error, result) => (error ? reject(error) : resolve(result)),
     );
+    let responses = 0;
     instance.on('response', () => {
       last = performance.now();
+      if (++responses === autocannonOptions.amount) onLast?.();
     });
   });
   const result = done.then((r) => ({
