@@ -15,6 +15,7 @@ const children = new Set();
 
 /** Runs `fn` at cleanup (last registered, first run); returns a function that unregisters it. */
 export function onCleanup(fn) {
+  watchSignals();
   cleanups.push(fn);
   return () => {
     const i = cleanups.indexOf(fn);
@@ -34,17 +35,23 @@ export async function cleanup() {
   }
 }
 
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-  process.once(signal, async () => {
-    console.error(`\n${signal}: stopping the benchmark's processes and dropping its databases…`);
-    await cleanup();
-    process.exit(130);
+let watching = false;
+/** Installed with the first cleanup, so merely importing this file changes no signal handling. */
+function watchSignals() {
+  if (watching) return;
+  watching = true;
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.once(signal, async () => {
+      console.error(`\n${signal}: stopping the benchmark's processes and dropping its databases…`);
+      await cleanup();
+      process.exit(130);
+    });
+  }
+  // A crash that skipped the async cleanup still leaves no server behind.
+  process.on('exit', () => {
+    for (const child of children) killGroup(child, 'SIGKILL');
   });
 }
-// A crash that skipped the async cleanup still leaves no server behind.
-process.on('exit', () => {
-  for (const child of children) killGroup(child, 'SIGKILL');
-});
 
 function killGroup(child, signal) {
   try {
@@ -130,17 +137,24 @@ function cpuUsOf(pid) {
   return (Number(stat[11]) + Number(stat[12])) * 10_000; // utime + stime, in 1/100 s
 }
 
-/** CPU time (µs) of every process whose command is one of `names` (e.g. postgres), summed. */
+/** CPU time (µs) of every process whose command is one of `names` (e.g. postgres), by pid. */
 export function cpuUsByName(names) {
-  let total = 0;
+  const byPid = new Map();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       if (names.includes(readFileSync(`/proc/${entry}/comm`, 'utf8').trim())) {
-        total += cpuUsOf(entry);
+        byPid.set(entry, cpuUsOf(entry));
       }
     } catch {} // the process ended meanwhile
   }
+  return byPid;
+}
+
+/** CPU used between two `cpuUsByName` readings by the processes alive at the second one. */
+export function cpuUsBetween(before, after) {
+  let total = 0;
+  for (const [pid, us] of after) total += us - (before.get(pid) ?? 0);
   return total;
 }
 
