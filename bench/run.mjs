@@ -1,82 +1,67 @@
 // Load benchmark (issue 12). Runs a bare Fastify 5 hello-world in its own process as the floor and
 // the built server with its defaults (LOG_LEVEL=info; only the rate limits raised so load is not
-// answered 429) on a fresh SQLite file seeded through the API, the CLI and bulk SQL; alternates
-// floor and server rounds per scenario and prints each scenario's throughput as a ratio of the
-// floor measured next to it, with p50/p99 latency, server CPU per request and RSS.
+// answered 429) on a fresh store (SQLite file, or a PostgreSQL database created and dropped here)
+// seeded through the API, the CLI and bulk SQL; alternates floor and server rounds per scenario
+// and prints each scenario's throughput as a ratio of the floor measured next to it, with p50/p99
+// latency, server CPU per request and RSS.
 //
-//   npm run bench                 (builds first)
+//   npm run bench                                (builds first; SQLite)
+//   npm run bench -- --engine postgres           (a fresh database on BENCH_PG_URL's server)
 //   BENCH_SECONDS=10 BENCH_ROUNDS=3 BENCH_CONNECTIONS=50 npm run bench
-//   npm run bench -- --scale      TODO (issue 12): a million keys, PostgreSQL, two nodes — not yet.
-import { fork, spawn } from 'node:child_process';
+//   npm run bench -- --scale [--engine …]        a million keys, distinct keys, two nodes and the
+//                                                background flushes: see bench/scale.mjs
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import autocannon from 'autocannon';
+import {
+  cleanup,
+  fixed,
+  freePort,
+  load,
+  machineLine,
+  median,
+  startProcess,
+  startServer,
+  table,
+  usage,
+  waitFor,
+} from './lib.mjs';
 import { seed } from './seed.mjs';
+import { createStore, enginesFromArgv } from './stores.mjs';
 
 if (process.argv.includes('--scale')) {
-  console.error(
-    '--scale (1M keys, PostgreSQL, two nodes) is a TODO of issue 12; see bench/RESULTS.md.',
-  );
-  process.exit(2);
-}
-const seconds = Number(process.env.BENCH_SECONDS ?? 5);
-const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
-const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
-
-const freePort = () =>
-  new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-
-/** Resident memory (MiB) and CPU time (µs) of a process, from /proc. */
-function usage(pid) {
-  const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  const ticks = Number(stat[11]) + Number(stat[12]); // utime + stime, in 1/100 s
-  return { rss, cpuUs: ticks * 10_000 };
+  await import('./scale.mjs');
+} else {
+  try {
+    for (const engine of enginesFromArgv(process.argv, 'sqlite')) await bench(engine);
+  } finally {
+    await cleanup();
+  }
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'iqra-bench-'));
-const dbPath = join(dir, 'bench.db');
-const [port, floorPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
-const origin = `http://127.0.0.1:${port}`;
-const env = {
-  ...process.env,
-  PORT: String(port),
-  HOST: '127.0.0.1',
-  DATABASE_URL: `sqlite:${dbPath}`,
-  IQRA_PEPPER: randomBytes(32).toString('base64url'),
-  SESSION_SECRET: randomBytes(32).toString('base64url'),
-  RATE_LIMIT_PER_MINUTE: '1000000',
-  AUTH_FAILURES_PER_MINUTE: '1000000',
-  LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+async function bench(engine) {
+  const seconds = Number(process.env.BENCH_SECONDS ?? 5);
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
+  const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
+  const store = await createStore(engine);
+  const env = {
+    ...process.env,
+    DATABASE_URL: store.databaseUrl,
+    IQRA_PEPPER: randomBytes(32).toString('base64url'),
+    SESSION_SECRET: randomBytes(32).toString('base64url'),
+    RATE_LIMIT_PER_MINUTE: '1000000',
+    AUTH_FAILURES_PER_MINUTE: '1000000',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+  };
   // The longest event-loop gap per round comes from the server's own /metrics (loopback only).
-  METRICS_PORT: String(metricsPort),
-};
-/** nodejs_eventloop_lag_max_seconds since the previous scrape (prom-client resets it), in ms. */
-async function loopGapMs() {
-  const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
-  return Number(/^nodejs_eventloop_lag_max_seconds (\S+)/m.exec(text)?.[1] ?? Number.NaN) * 1000;
-}
-// Logs go to a pipe we drain, as they would to a collector; the terminal would be slower.
-const server = spawn(process.execPath, ['apps/server/dist/cli.js', 'serve'], {
-  env,
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-server.stdout.resume();
-const floor = fork('bench/floor.mjs', { env: { ...process.env, PORT: String(floorPort) } });
-
-try {
-  await waitFor(`${origin}/healthz`);
-  await waitFor(`http://127.0.0.1:${floorPort}/`);
+  const server = await startServer(env);
+  const floorPort = await freePort();
+  const floor = startProcess(['bench/floor.mjs'], {
+    env: { ...process.env, PORT: String(floorPort) },
+  });
+  const floorUrl = `http://127.0.0.1:${floorPort}`;
+  await waitFor(`${floorUrl}/`, floor.exited);
+  const { origin } = server;
   const idleRss = usage(server.pid).rss;
-  const { key, businessId, callBody } = await seed({ origin, env, dbPath });
+  const { key, businessId, callBody } = await seed({ origin, env, store });
   const token = { authorization: `Token ${key}` };
   const biz = `/api/v1/businesses/${businessId}`;
   const scenarios = [
@@ -97,21 +82,23 @@ try {
       },
     ],
   ];
+  const run = (base, { path, ...request }, duration) =>
+    load(`${base}${path}`, request, { connections, duration }).result;
   const results = [];
   for (const [name, request] of scenarios) {
-    await load(origin, request, 1); // warm-up
+    await run(origin, request, 1); // warm-up
     const floorRps = [];
     const server_ = [];
     for (let r = 0; r < rounds; r++) {
-      floorRps.push((await load(`http://127.0.0.1:${floorPort}`, { path: '/' }, seconds)).rps);
-      await loopGapMs();
+      floorRps.push((await run(floorUrl, { path: '/' }, seconds)).rps);
+      await server.loopGapMs();
       const before = usage(server.pid);
-      const run = await load(origin, request, seconds);
+      const result = await run(origin, request, seconds);
       const after = usage(server.pid);
-      const gap = await loopGapMs();
+      const gap = await server.loopGapMs();
       server_.push({
-        ...run,
-        cpuPerReq: (after.cpuUs - before.cpuUs) / run.total,
+        ...result,
+        cpuPerReq: (after.cpuUs - before.cpuUs) / result.total,
         rss: after.rss,
         gap,
       });
@@ -130,11 +117,12 @@ try {
       non2xx: server_.reduce((n, s) => n + s.non2xx, 0),
     });
   }
-  const cpu = cpus();
+  await server.stop();
+  await floor.stop();
+  await store.drop();
   console.log(
-    `\n${new Date().toISOString()} · ${cpu.length}× ${cpu[0]?.model} · Node ${process.version}` +
-      ` · ${connections} connections, ${rounds} alternating rounds of ${seconds} s · LOG_LEVEL=${env.LOG_LEVEL}` +
-      ` · idle RSS ${idleRss.toFixed(0)} MiB\n`,
+    `\n${machineLine(`engine ${engine}`)} · ${connections} connections, ${rounds} alternating rounds of ${seconds} s` +
+      ` · LOG_LEVEL=${env.LOG_LEVEL} · idle RSS ${idleRss.toFixed(0)} MiB\n`,
   );
   const cols = [
     'scenario',
@@ -148,48 +136,17 @@ try {
     'max loop gap ms',
     'non-2xx',
   ];
-  console.log(`| ${cols.join(' | ')} |\n|${cols.map(() => '---').join('|')}|`);
-  for (const r of results) {
-    console.log(
-      `| ${[r.name, r.rps.toFixed(0), r.floor.toFixed(0), `${r.ratio.toFixed(2)}×`, r.p50, r.p99, r.cpu.toFixed(0), r.rss.toFixed(0), r.gap.toFixed(0), r.non2xx].join(' | ')} |`,
-    );
-  }
-} finally {
-  server.kill('SIGTERM');
-  floor.kill('SIGTERM');
-  await new Promise((r) => server.once('exit', r));
-  rmSync(dir, { recursive: true, force: true });
-}
-
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
-async function load(base, { path, method = 'GET', headers = {}, body }, duration) {
-  const result = await autocannon({
-    url: `${base}${path}`,
-    method,
-    headers,
-    body,
-    connections,
-    duration,
-  });
-  return {
-    rps: result.requests.average,
-    total: result.requests.total,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    non2xx: result.non2xx,
-  };
-}
-
-async function waitFor(url) {
-  for (let i = 0; i < 200; i++) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`nothing answered at ${url}`);
+  const rows = results.map((r) => [
+    r.name,
+    fixed(r.rps),
+    fixed(r.floor),
+    `${fixed(r.ratio, 2)}×`,
+    r.p50,
+    r.p99,
+    fixed(r.cpu),
+    fixed(r.rss),
+    fixed(r.gap),
+    r.non2xx,
+  ]);
+  console.log(table(cols, rows));
 }
