@@ -1,12 +1,16 @@
 // What per-request logging at `info` costs: the same Fastify route, with logs silenced, with the
 // logger configuration the server had before issue 12 (redact + Fastify's two lines per request),
-// and with the server's current one (http/logging.ts), both written to /dev/null. Requests go
-// through `inject`, so no socket noise hides the difference; rounds alternate.
+// with one allow-listed line written by pino (the first step of issue 12), and with the server's
+// current one (http/logging.ts: the line put together by hand, written once per event-loop turn),
+// all to /dev/null. Requests go through `inject`, so no socket noise hides the difference; rounds
+// alternate.
 //
 //   npm run build && node bench/logging.mjs          (BENCH_REQUESTS=20000 BENCH_ROUNDS=3)
-import Fastify from 'fastify';
+import { openSync } from 'node:fs';
+import Fastify, { LogController } from 'fastify';
 import pino from 'pino';
-import { loggerOptions, OneLinePerRequest } from '../apps/server/dist/http/logging.js';
+import { LineWriter } from '../apps/server/dist/http/log-writer.js';
+import { createLogger, OneLinePerRequest } from '../apps/server/dist/http/logging.js';
 
 const requests = Number(process.env.BENCH_REQUESTS ?? 20000);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -33,11 +37,32 @@ const variants = {
         },
       },
     }),
-  'now (allow-list, 1 line)': () => {
-    return Fastify({
-      logger: loggerOptions('info', devNull()),
-      logController: new OneLinePerRequest(),
-    });
+  'pino (allow-list, 1 line)': () =>
+    Fastify({
+      logger: {
+        level: 'info',
+        stream: pino.destination({ dest: '/dev/null', sync: true }),
+        serializers: {
+          req: (req) => ({ method: req.method, url: req.url, remoteAddress: req.ip }),
+          res: (res) => ({ statusCode: res.statusCode }),
+        },
+      },
+      logController: new (class extends LogController {
+        incomingRequest() {}
+        requestCompleted(_error, request, reply) {
+          reply.log.info(
+            { req: request, res: reply, responseTime: reply.elapsedTime },
+            'request completed',
+          );
+        }
+      })(),
+    }),
+  'now (by hand, batched)': () => {
+    const { logger, destination } = createLogger(
+      'info',
+      new LineWriter(openSync('/dev/null', 'w')),
+    );
+    return Fastify({ loggerInstance: logger, logController: new OneLinePerRequest(destination) });
   },
 };
 
@@ -47,6 +72,10 @@ for (const [name, make] of Object.entries(variants)) {
   app.get('/api/v1/businesses/:id', async () => ({ id: 'biz_1', name: 'Bench' }));
   await app.ready();
   apps[name] = app;
+}
+// Warm-up: every variant JIT-compiled before any round counts.
+for (const app of Object.values(apps)) {
+  for (let i = 0; i < 5000; i++) await app.inject({ url: '/api/v1/businesses/biz_1' });
 }
 const totals = Object.fromEntries(Object.keys(apps).map((n) => [n, []]));
 for (let round = 0; round < rounds; round++) {
