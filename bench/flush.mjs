@@ -75,7 +75,7 @@ export async function flushBench({ store, config, log }) {
       { intervalMs: INTERVAL_MS, chunkSize, onError },
     );
     const counter = new KeyUsageCounter(
-      timed(stats.usage, (deltas) => addKeyUsage(s.db, deltas)),
+      timed(stats.usage, (deltas) => addKeyUsage(s.db, s.engine, deltas)),
       { intervalMs: INTERVAL_MS, chunkSize, onError },
     );
     instrument(recorder, stats.lastUsed);

@@ -151,7 +151,7 @@ export function buildServices(config: Config, store: Store, options: ComposeOpti
     chunkSize,
     onError: (error) => onError(error, 'last-used flush'),
   });
-  const keyUsage = new KeyUsageCounter((deltas) => addKeyUsage(db, deltas), {
+  const keyUsage = new KeyUsageCounter((deltas) => addKeyUsage(db, store.engine, deltas), {
     intervalMs: options.lastUsedFlushMs ?? 5000,
     chunkSize,
     onError: (error) => onError(error, 'key usage flush'),

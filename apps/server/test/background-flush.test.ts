@@ -63,7 +63,7 @@ describe('background flushes', () => {
 
   it('per-key usage of 5 keys in chunks of 2 is 3 statements and every count arrives', async () => {
     const keys = await Promise.all([0, 1, 2, 3, 4].map(() => createKey(t.app, owner)));
-    const counter = new KeyUsageCounter((d) => addKeyUsage(t.store.db, d), {
+    const counter = new KeyUsageCounter((d) => addKeyUsage(t.store.db, t.store.engine, d), {
       intervalMs: 60_000,
       chunkSize: 2,
       onError: (error) => {

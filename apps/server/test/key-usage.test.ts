@@ -42,7 +42,7 @@ describe('per-key usage', () => {
     const { id } = await createKey(t.app, owner);
     const nodes = [0, 1].map(
       () =>
-        new KeyUsageCounter((d) => addKeyUsage(t.store.db, d), {
+        new KeyUsageCounter((d) => addKeyUsage(t.store.db, t.store.engine, d), {
           intervalMs: 60_000,
           onError: () => {},
         }),

@@ -16,22 +16,31 @@ export function yieldToEventLoop(): Promise<void> {
 
 /**
  * Writes `items` in chunks of `size`, one `write` (one statement) each, yielding to the event
- * loop between chunks so no flush holds the loop for longer than one chunk. Never throws: on a
- * failed write it stops and returns the items not written (that chunk and the rest) with the
- * error, for the caller to keep for its next flush.
+ * loop between chunks so no flush holds the loop for longer than one chunk. Items are taken from
+ * the iterable a chunk at a time, so whatever a chunk costs to prepare is paid per chunk too.
+ * Never throws: on a failed write it stops and returns the items not written (that chunk and the
+ * rest) with the error, for the caller to keep for its next flush.
  */
 export async function writeInChunks<T>(
-  items: readonly T[],
+  items: Iterable<T>,
   size: number,
   write: (chunk: T[]) => Promise<void>,
 ): Promise<{ unwritten: T[]; error?: unknown }> {
-  for (let start = 0; start < items.length; start += size) {
-    if (start > 0) await yieldToEventLoop();
+  const source = items[Symbol.iterator]();
+  for (let first = true; ; first = false) {
+    const chunk: T[] = [];
+    for (let next = source.next(); !next.done; next = source.next()) {
+      chunk.push(next.value);
+      if (chunk.length === size) break;
+    }
+    if (chunk.length === 0) return { unwritten: [] };
+    if (!first) await yieldToEventLoop();
     try {
-      await write(items.slice(start, start + size));
+      await write(chunk);
     } catch (error) {
-      return { unwritten: items.slice(start), error };
+      const unwritten = chunk;
+      for (let next = source.next(); !next.done; next = source.next()) unwritten.push(next.value);
+      return { unwritten, error };
     }
   }
-  return { unwritten: [] };
 }

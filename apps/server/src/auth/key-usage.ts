@@ -82,7 +82,7 @@ export class KeyUsageCounter {
   flush(): Promise<void> {
     this.flushing = this.flushing.then(async () => {
       if (this.pending.size === 0) return;
-      const batch = [...this.pending.values()];
+      const batch = this.pending.values();
       this.pending = new Map();
       const { unwritten, error } = await writeInChunks(batch, this.options.chunkSize ?? 500, (c) =>
         this.write(c),

@@ -52,16 +52,17 @@ export class LastUsedRecorder {
   flush(): Promise<void> {
     this.flushing = this.flushing.then(async () => {
       if (this.pending.size === 0) return;
-      const batch = [...this.pending];
+      const batch = this.pending;
       this.pending = new Map();
-      const uses = batch.map(([id, at]): [string, string] => [id, new Date(at).toISOString()]);
-      const { unwritten, error } = await writeInChunks(uses, this.options.chunkSize ?? 500, (c) =>
-        this.write(c),
+      const { unwritten, error } = await writeInChunks(
+        batch,
+        this.options.chunkSize ?? 500,
+        (chunk) => this.write(chunk.map(([id, at]) => [id, new Date(at).toISOString()])),
       );
       if (unwritten.length === 0) return;
       // Keep the uses for the next flush unless newer ones arrived meanwhile.
       for (const [id, at] of unwritten) {
-        if (!this.pending.has(id)) this.pending.set(id, Date.parse(at));
+        if (!this.pending.has(id)) this.pending.set(id, at);
       }
       this.options.onError(error);
     });

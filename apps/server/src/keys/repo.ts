@@ -214,19 +214,44 @@ export async function recordLastUsed(
   engine: Engine,
   uses: Iterable<readonly [keyId: string, at: string]>,
 ): Promise<void> {
-  const rows = [...uses].map(([keyId, at]) => sql`(${keyId}, ${at})`);
-  if (rows.length === 0) return;
-  const at = engine === 'postgres' ? sql`cast(v.at as timestamptz)` : sql`v.at`;
+  const batch = [...uses];
+  if (batch.length === 0) return;
+  if (engine === 'postgres') {
+    // Two array parameters, not two per key: the planner probes the primary key for each row
+    // (a VALUES list of thousands made it hash-join over a scan of the whole table), and the
+    // driver sends two values however large the batch.
+    await sql`update api_keys set last_used_at = v.at
+      from unnest(${batch.map(([id]) => id)}::text[], ${batch.map(([, at]) => at)}::timestamptz[])
+        as v(id, at)
+      where api_keys.id = v.id and (api_keys.last_used_at is null or api_keys.last_used_at < v.at)`.execute(
+      db,
+    );
+    return;
+  }
+  const rows = batch.map(([keyId, at]) => sql`(${keyId}, ${at})`);
   await sql`with v(id, at) as (values ${sql.join(rows)})
-    update api_keys set last_used_at = ${at} from v
-    where api_keys.id = v.id and (api_keys.last_used_at is null or api_keys.last_used_at < ${at})`.execute(
+    update api_keys set last_used_at = v.at from v
+    where api_keys.id = v.id and (api_keys.last_used_at is null or api_keys.last_used_at < v.at)`.execute(
     db,
   );
 }
 
 /** One statement per flush; each row adds to what other nodes wrote (API.md §5). */
-export async function addKeyUsage(db: Db, deltas: UsageDelta[]): Promise<void> {
+export async function addKeyUsage(db: Db, engine: Engine, deltas: UsageDelta[]): Promise<void> {
   if (deltas.length === 0) return;
+  if (engine === 'postgres') {
+    // Arrays, as for last-used times: five parameters for the whole batch.
+    await sql`insert into "api_key_usage" (key_id, date, requests, rejected, unauthorized)
+      select * from unnest(
+        ${deltas.map((d) => d.keyId)}::text[], ${deltas.map((d) => d.date)}::text[],
+        ${deltas.map((d) => d.requests)}::integer[], ${deltas.map((d) => d.rejected)}::integer[],
+        ${deltas.map((d) => d.unauthorized)}::integer[])
+      on conflict (key_id, date) do update set
+        requests = api_key_usage.requests + excluded.requests,
+        rejected = api_key_usage.rejected + excluded.rejected,
+        unauthorized = api_key_usage.unauthorized + excluded.unauthorized`.execute(db);
+    return;
+  }
   await db
     .insertInto('api_key_usage')
     .values(
