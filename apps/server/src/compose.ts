@@ -42,8 +42,8 @@ import { CursorCodec } from './http/pagination.js';
 import { purgeKeyIdempotency } from './keys/idempotency.js';
 import {
   addKeyUsage,
-  findKeyForVerification,
   findKeyForVerificationById,
+  findKeysForVerification,
   recordLastUsed,
 } from './keys/repo.js';
 import { keyService } from './keys/service.js';
@@ -127,7 +127,7 @@ export function buildServices(config: Config, store: Store, options: ComposeOpti
   const hash = keyHasher(config.pepper);
   const keyVerifier = new KeyVerifier({
     hash,
-    findByHash: (h) => findKeyForVerification(db, h),
+    findByHashes: (hashes) => findKeysForVerification(db, hashes),
     findById: (id) => findKeyForVerificationById(db, id),
     cacheSize: config.keyCacheSize,
   });

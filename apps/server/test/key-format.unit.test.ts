@@ -38,10 +38,10 @@ describe('API key format', () => {
   });
 
   it('rejects a typo without reading the database', async () => {
-    const findByHash = vi.fn(async () => undefined);
+    const findByHash = vi.fn(async () => []);
     const verifier = new KeyVerifier({
       hash: keyHasher('p'.repeat(32)),
-      findByHash,
+      findByHashes: findByHash,
       findById: async () => undefined,
     });
     const key = generateKey();

@@ -2,6 +2,7 @@ import { LRUCache } from 'lru-cache';
 import type { Invalidation } from '../cache/invalidation.js';
 import type { ApiKeysTable, Flag } from '../db/schema.js';
 import type { Permissions } from '../http/access.js';
+import { BatchedLookup } from './batched-lookup.js';
 import { IpAllowlist } from './ip-allowlist.js';
 import { isWellFormedKey, type KeyHasher } from './key-format.js';
 import { parsePermissions } from './permissions.js';
@@ -56,7 +57,8 @@ const UNKNOWN: KeyCheck = Object.freeze({ ok: false, reason: 'unknown' });
 
 export interface KeyVerifierDeps {
   hash: KeyHasher;
-  findByHash: (keyHash: string) => Promise<KeyVerificationRow | undefined>;
+  /** Rows by hash (those found), with their hashes: concurrent misses are looked up together. */
+  findByHashes: (keyHashes: string[]) => Promise<(KeyVerificationRow & { key_hash: string })[]>;
   /** The same row by key id (a client token names its parent key), with the key's hash. */
   findById: (keyId: string) => Promise<(KeyVerificationRow & { key_hash: string }) | undefined>;
   now?: () => number;
@@ -65,7 +67,8 @@ export interface KeyVerifierDeps {
 }
 
 /**
- * Header value → verified key: shape and checksum (no I/O) → HMAC → cache → one indexed read.
+ * Header value → verified key: shape and checksum (no I/O) → HMAC → cache → one indexed read
+ * (shared by the misses of one event-loop turn).
  * No database write happens here; revocations and disables drop cache entries through
  * `invalidate`, at once in this process and within about a second elsewhere.
  */
@@ -84,7 +87,13 @@ export class KeyVerifier {
   /** Well-formed keys answered from the cache vs. looked up (the metrics' hit ratio). */
   readonly lookups = { hits: 0, misses: 0 };
 
+  private readonly byHashLookup: BatchedLookup<string, KeyVerificationRow & { key_hash: string }>;
+
   constructor(private readonly deps: KeyVerifierDeps) {
+    this.byHashLookup = new BatchedLookup(async (hashes) => {
+      const rows = await deps.findByHashes(hashes);
+      return new Map(rows.map((row) => [row.key_hash, row]));
+    });
     // Looked up on each call (not captured), so a test's fake clock reaches expiry checks.
     this.now = deps.now ?? (() => Date.now());
     this.byHash = new LRUCache<string, VerifiedKey>({
@@ -119,7 +128,7 @@ export class KeyVerifier {
   private async load(keyHash: string, beforeRead?: () => MaybePromise<void>): Promise<KeyCheck> {
     await beforeRead?.();
     const generation = this.generation;
-    const row = await this.deps.findByHash(keyHash);
+    const row = await this.byHashLookup.get(keyHash);
     if (!row) {
       this.unknown.set(keyHash, true);
       return UNKNOWN;

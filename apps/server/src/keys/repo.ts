@@ -64,12 +64,21 @@ export async function findKeyForVerification(
   db: Db,
   keyHash: string,
 ): Promise<KeyVerificationRow | undefined> {
+  return (await findKeysForVerification(db, [keyHash]))[0];
+}
+
+/** The keys with these hashes (those that exist): one read by the unique index for a batch. */
+export async function findKeysForVerification(
+  db: Db,
+  keyHashes: string[],
+): Promise<(KeyVerificationRow & { key_hash: string })[]> {
+  if (keyHashes.length === 0) return [];
   return db
     .selectFrom('api_keys as k')
     .innerJoin('users as u', 'u.id', 'k.user_id')
-    .select(verificationColumns)
-    .where('k.key_hash', '=', keyHash)
-    .executeTakeFirst();
+    .select([...verificationColumns, 'k.key_hash'])
+    .where('k.key_hash', 'in', keyHashes)
+    .execute();
 }
 
 /** The same row by id, for a client token's parent key (one indexed read, by primary key). */
