@@ -25,7 +25,6 @@ import { registerValidation } from './http/validation.js';
 import { registerKeyClientTokenRoutes } from './keys/client-token-routes.js';
 import { registerKeyRoutes } from './keys/routes.js';
 import { registerLeakRoutes } from './leaks/routes.js';
-import { createMetrics } from './metrics/metrics.js';
 import { metricsServer, registerMetricsRoute } from './metrics/routes.js';
 import { registerSessionRoutes } from './sessions/routes.js';
 import { registerSystemRoutes } from './system/routes.js';
@@ -119,10 +118,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   // Before the guard, so its refusals carry the CORS headers a browser needs to read them.
   registerCors(app, config.corsOrigins);
-  // Before the guard's hooks, so its timer sees every answer, refusals included.
+  // Before the guard's hooks, so its timer sees every answer, refusals included. Imported here:
+  // servers without metrics never load prom-client.
   const metrics =
     config.metricsToken !== undefined || config.metricsPort !== undefined
-      ? createMetrics({
+      ? (await import('./metrics/metrics.js')).createMetrics({
           keys: services.keyVerifier,
           dispatcher: services.dispatcher,
           deliverer: services.deliverer,
