@@ -20,6 +20,7 @@ import { registerCors } from './http/cors.js';
 import { createLogger, OneLinePerRequest } from './http/logging.js';
 import { registerOpenApi } from './http/openapi.js';
 import { clientError, frameworkError, registerProblemHandler } from './http/problem-handler.js';
+import { lazySerializers } from './http/serializers.js';
 import type { App } from './http/types.js';
 import { registerValidation } from './http/validation.js';
 import { registerKeyClientTokenRoutes } from './keys/client-token-routes.js';
@@ -94,6 +95,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     frameworkErrors: frameworkError,
     clientErrorHandler: clientError,
+    schemaController: lazySerializers(),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // Only JSON bodies are accepted; anything else is a 415.
