@@ -20,12 +20,12 @@ import { registerCors } from './http/cors.js';
 import { createLogger, OneLinePerRequest } from './http/logging.js';
 import { registerOpenApi } from './http/openapi.js';
 import { clientError, frameworkError, registerProblemHandler } from './http/problem-handler.js';
+import { lazySerializers } from './http/serializers.js';
 import type { App } from './http/types.js';
 import { registerValidation } from './http/validation.js';
 import { registerKeyClientTokenRoutes } from './keys/client-token-routes.js';
 import { registerKeyRoutes } from './keys/routes.js';
 import { registerLeakRoutes } from './leaks/routes.js';
-import { createMetrics } from './metrics/metrics.js';
 import { metricsServer, registerMetricsRoute } from './metrics/routes.js';
 import { registerSessionRoutes } from './sessions/routes.js';
 import { registerSystemRoutes } from './system/routes.js';
@@ -95,6 +95,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     frameworkErrors: frameworkError,
     clientErrorHandler: clientError,
+    schemaController: lazySerializers(),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // Only JSON bodies are accepted; anything else is a 415.
@@ -119,10 +120,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   // Before the guard, so its refusals carry the CORS headers a browser needs to read them.
   registerCors(app, config.corsOrigins);
-  // Before the guard's hooks, so its timer sees every answer, refusals included.
+  // Before the guard's hooks, so its timer sees every answer, refusals included. Imported here:
+  // servers without metrics never load prom-client.
   const metrics =
     config.metricsToken !== undefined || config.metricsPort !== undefined
-      ? createMetrics({
+      ? (await import('./metrics/metrics.js')).createMetrics({
           keys: services.keyVerifier,
           dispatcher: services.dispatcher,
           deliverer: services.deliverer,

@@ -1,4 +1,5 @@
-import { Redis } from 'ioredis';
+import { createRequire } from 'node:module';
+import type * as IORedis from 'ioredis';
 import { findAgent } from './agents/repo.js';
 import { agentService } from './agents/service.js';
 import { purgeAuditEvents } from './audit/repo.js';
@@ -98,6 +99,12 @@ export interface ComposeOptions {
 export type Services = ReturnType<typeof buildServices>;
 
 /**
+ * The Redis client class, loaded only by servers that use Redis (`REDIS_URL`): with `require`
+ * (ioredis is CommonJS), because the services are built synchronously.
+ */
+const ioredis = () => (createRequire(import.meta.url)('ioredis') as typeof IORedis).Redis;
+
+/**
  * The one composition root: every service is built here, once, from the config and the store.
  * The server (`app.ts`) and the operator CLI both use it; nothing runs until `start()`.
  */
@@ -109,7 +116,7 @@ export function buildServices(config: Config, store: Store, options: ComposeOpti
 
   const redis =
     options.connectRedis && config.redisUrl
-      ? new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 })
+      ? new (ioredis())(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 })
       : undefined;
   redis?.on('error', (error) => onError(error, 'redis'));
   const counters: CounterStore = redis

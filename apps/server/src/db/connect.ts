@@ -2,7 +2,6 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, type LogEvent, PostgresDialect, SqliteDialect, sql } from 'kysely';
-import pg from 'pg';
 import type { DatabaseConfig } from '../config.js';
 import type { Database } from './schema.js';
 import { cachingStatements } from './statement-cache.js';
@@ -54,19 +53,24 @@ export function openStore(config: DatabaseConfig, options: StoreOptions = {}): S
   }
 
   const toIso = (value: string) => new Date(value).toISOString();
-  const pool = new pg.Pool({
-    connectionString: config.url,
-    max: 10,
-    // Times come back as ISO strings and counts as numbers, exactly as SQLite gives them.
-    types: {
-      getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
-        if (oid === TIMESTAMPTZ_OID || oid === TIMESTAMP_OID) return toIso;
-        if (oid === INT8_OID) return (value: string) => Number(value);
-        return pg.types.getTypeParser(oid, format);
-      }) as typeof pg.types.getTypeParser,
-    },
-    ...(config.schema ? { options: `-c search_path=${quoteIdent(config.schema)}` } : {}),
-  });
+  const searchPath = config.schema ? `-c search_path=${quoteIdent(config.schema)}` : undefined;
+  // Kysely asks for the pool on the first query: `pg` is imported only by servers that use it.
+  const pool = async () => {
+    const { default: pg } = await import('pg');
+    return new pg.Pool({
+      connectionString: config.url,
+      max: 10,
+      // Times come back as ISO strings and counts as numbers, exactly as SQLite gives them.
+      types: {
+        getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+          if (oid === TIMESTAMPTZ_OID || oid === TIMESTAMP_OID) return toIso;
+          if (oid === INT8_OID) return (value: string) => Number(value);
+          return pg.types.getTypeParser(oid, format);
+        }) as typeof pg.types.getTypeParser,
+      },
+      ...(searchPath ? { options: searchPath } : {}),
+    });
+  };
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log });
   return { db, engine: 'postgres', schema: config.schema, close: () => db.destroy() };
 }

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import fastifySwagger from '@fastify/swagger';
-import scalarReference from '@scalar/fastify-api-reference';
-import type { FastifyInstance, RouteOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import type { Access } from './access.js';
 import { registerErrorsPage } from './errors-page.js';
 import { type DocumentExtras, describeRoute, finishDocument } from './openapi-document.js';
@@ -159,27 +158,78 @@ export async function registerOpenApi(
 
   registerErrorsPage(app);
 
-  await app.register(scalarReference, {
-    routePrefix: '/docs',
-    logLevel: 'warn',
-    configuration: {
-      url: '/api/v1/openapi.json',
-      pageTitle: 'Iqra API reference',
-      favicon: FAVICON,
-      // Requests go straight from the page to this server: no third-party proxy, fonts or
-      // telemetry, so the reference works offline and keys never leave the browser.
-      withDefaultFonts: false,
-      telemetry: false,
-      showDeveloperTools: 'never',
-      agent: { disabled: true },
-      mcp: { disabled: true },
-      persistAuth: false,
-      authentication: {
-        preferredSecurityScheme: 'ApiKey',
-        securitySchemes: { ApiKey: { value: 'Token ' } },
-      },
-    } as Record<string, unknown>,
+  registerReference(app);
+}
+
+/** What the reference page is told: where the document is, and what it may not do. */
+const REFERENCE_CONFIGURATION = {
+  url: '/api/v1/openapi.json',
+  pageTitle: 'Iqra API reference',
+  favicon: FAVICON,
+  // Requests go straight from the page to this server: no third-party proxy, fonts or
+  // telemetry, so the reference works offline and keys never leave the browser.
+  withDefaultFonts: false,
+  telemetry: false,
+  showDeveloperTools: 'never',
+  agent: { disabled: true },
+  mcp: { disabled: true },
+  persistAuth: false,
+  authentication: {
+    preferredSecurityScheme: 'ApiKey',
+    securitySchemes: { ApiKey: { value: 'Token ' } },
+  },
+};
+
+/** The routes Scalar's plugin registers under `routePrefix` when given a document `url`. */
+const REFERENCE_PATHS = ['/docs', '/docs/', '/docs/js/scalar.js'];
+
+/** Headers of the relayed answer that belong to its own transport, not to what it says. */
+const TRANSPORT_HEADERS = new Set(['content-length', 'date', 'connection', 'keep-alive']);
+
+/**
+ * The interactive reference at `/docs`. Scalar's plugin inlines its browser bundle as one string
+ * of several megabytes, which costs about 20 MB of memory from the moment it is imported, and
+ * few servers ever serve the page. So it is imported on the first request of `/docs`, into a
+ * Fastify instance of its own (a listening server cannot add routes), and that instance's
+ * answers are relayed. The routes themselves are registered here at boot, so the route table,
+ * the guard and the /docs headers (onSend) see them exactly as before.
+ */
+function registerReference(app: FastifyInstance): void {
+  let reference: Promise<FastifyInstance> | undefined;
+  const load = async () => {
+    const { default: scalarReference } = await import('@scalar/fastify-api-reference');
+    const inner = Fastify({ logger: false });
+    await inner.register(scalarReference, {
+      routePrefix: '/docs',
+      configuration: REFERENCE_CONFIGURATION as Record<string, unknown>,
+    });
+    await inner.ready();
+    return inner;
+  };
+  app.addHook('onClose', async () => {
+    await (await reference?.catch(() => undefined))?.close();
   });
+
+  for (const path of REFERENCE_PATHS) {
+    app.get(
+      path,
+      { config: { access: 'public' }, schema: { hide: true }, logLevel: 'warn' },
+      async (request, reply) => {
+        reference ??= load().catch((error: unknown) => {
+          reference = undefined; // the next request tries again
+          throw error;
+        });
+        const answer = await (await reference).inject({ method: 'GET', url: request.url });
+        for (const [name, value] of Object.entries(answer.headers)) {
+          if (value !== undefined && !TRANSPORT_HEADERS.has(name)) reply.header(name, value);
+        }
+        reply.code(answer.statusCode);
+        // A string, as Scalar sends it (the onSend hook hashes the page's inline script), and
+        // nothing at all for a redirect, so that it gets no content type either.
+        return answer.rawPayload.length === 0 ? reply.send() : reply.send(answer.body);
+      },
+    );
+  }
 }
 
 const INLINE_SCRIPT = /<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/gi;

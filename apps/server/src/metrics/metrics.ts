@@ -1,4 +1,3 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { KeyVerifier } from '../auth/key-verifier.js';
@@ -173,13 +172,4 @@ function deliveryMetrics(registry: Registry, deliverer: Pick<WebhookDeliverer, '
     attempts.inc({ outcome });
     lag.observe(lagSeconds);
   });
-}
-
-/**
- * Constant-time comparison of an `Authorization: Bearer …` header with the token; both are hashed
- * first so neither the content nor the length of the token leaks through timing.
- */
-export function bearerMatches(header: string | undefined, token: string): boolean {
-  const digest = (text: string) => createHash('sha256').update(text).digest();
-  return timingSafeEqual(digest(header ?? ''), digest(`Bearer ${token}`));
 }

@@ -1,6 +1,7 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { ApiError } from '../http/errors.js';
-import { bearerMatches, type Metrics } from './metrics.js';
+import type { Metrics } from './metrics.js';
 
 /**
  * `GET /metrics` (Prometheus text). With a token it sits on the API port and answers only
@@ -33,4 +34,13 @@ export function metricsServer(metrics: Metrics): FastifyInstance {
   const server = Fastify({ logger: false });
   registerMetricsRoute(server, metrics, undefined);
   return server;
+}
+
+/**
+ * Constant-time comparison of an `Authorization: Bearer …` header with the token; both are hashed
+ * first so neither the content nor the length of the token leaks through timing.
+ */
+export function bearerMatches(header: string | undefined, token: string): boolean {
+  const digest = (text: string) => createHash('sha256').update(text).digest();
+  return timingSafeEqual(digest(header ?? ''), digest(`Bearer ${token}`));
 }
