@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
 import type { Kysely } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Database } from '../db/schema.js';
 import type { Invalidation } from './invalidation.js';
 import { decodeNotice, invalidationChannel, notifyThrough } from './pg-notify.js';
@@ -131,8 +132,9 @@ export function postgresInvalidations(
   const origin = randomBytes(9).toString('base64url');
   notifyThrough(db, { channel, origin });
   return new InvalidationListener({
+    // pg is loaded when a PostgreSQL server starts listening, not by every import (SQLite too).
     client: () =>
-      new pg.Client({
+      new (createRequire(import.meta.url)('pg') as typeof pg).Client({
         connectionString: database.url,
         application_name: 'iqra-invalidations',
         // A connect that hangs (a black-holed address) would otherwise never be retried.

@@ -1,6 +1,15 @@
-import { isValidPhoneNumber } from 'libphonenumber-js/max';
+import { createRequire } from 'node:module';
+import type * as Phone from 'libphonenumber-js/max';
 import { Type } from 'typebox';
 import { ApiError } from './errors.js';
+
+const require = createRequire(import.meta.url);
+let phone: typeof Phone | undefined;
+/** The full numbering-plan metadata (about 4 MB) is loaded by the first number checked. */
+const numberingPlans = () => {
+  phone ??= require('libphonenumber-js/max') as typeof Phone;
+  return phone;
+};
 
 /**
  * A phone number in E.164. The schema holds the shape a client can check itself; whether the
@@ -18,7 +27,7 @@ export const PhoneNumber = Type.String({
 
 /** A 400 naming `path` unless `value` is a real number of its country's plan. */
 export function checkPhoneNumber(value: string, path: string): string {
-  if (!isValidPhoneNumber(value)) {
+  if (!numberingPlans().isValidPhoneNumber(value)) {
     throw ApiError.invalidField(
       path,
       'is not a valid phone number: + then country code and number, digits only, such as +15005550006',
