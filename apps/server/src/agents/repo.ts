@@ -1,4 +1,5 @@
 import type { Selectable, Updateable } from 'kysely';
+import { limitOf } from '../db/limit.js';
 import type { AgentsTable, Db } from '../db/schema.js';
 
 export type AgentRow = Selectable<AgentsTable>;
@@ -30,7 +31,7 @@ export async function listAgents(
     .selectAll()
     .where('business_id', '=', q.businessId)
     .orderBy('id', 'desc')
-    .limit(q.limit);
+    .limit(limitOf(q.limit));
   if (q.before) query = query.where('id', '<', q.before);
   return query.execute();
 }

@@ -1,5 +1,6 @@
 import type { Kysely, RawBuilder, Selectable, SqlBool } from 'kysely';
 import type { AuditActor, RequestOrigin } from '../auth/actor.js';
+import { limitOf } from '../db/limit.js';
 import type { AuditEventsTable, Database } from '../db/schema.js';
 import { newId } from '../ids.js';
 
@@ -111,7 +112,7 @@ export async function listAuditEvents(
     .selectFrom('audit_events as a')
     .selectAll('a')
     .orderBy('a.id', 'desc')
-    .limit(q.limit);
+    .limit(limitOf(q.limit));
   if (q.userId !== undefined) query = query.where('a.user_id', '=', q.userId);
   if (q.action !== undefined) query = query.where('a.action', '=', q.action);
   if (q.actor !== undefined) query = query.where('a.actor', '=', q.actor);

@@ -1,4 +1,5 @@
 import { type Selectable, sql } from 'kysely';
+import { limitOf } from '../db/limit.js';
 import type { BillingAccountsTable, Db, UsageRecordsTable } from '../db/schema.js';
 
 export type BillingAccountRow = Selectable<BillingAccountsTable>;
@@ -133,7 +134,7 @@ export async function listUsage(db: Db, q: UsageQuery): Promise<UsageRow[]> {
     .where('user_id', '=', q.userId)
     .orderBy('ended_at', 'desc')
     .orderBy('call_id', 'desc')
-    .limit(q.limit);
+    .limit(limitOf(q.limit));
   if (q.businessId) query = query.where('business_id', '=', q.businessId);
   if (q.businessIds) {
     query = query.where('business_id', 'in', q.businessIds.length > 0 ? q.businessIds : ['']);

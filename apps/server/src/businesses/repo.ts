@@ -1,3 +1,4 @@
+import { limitOf } from '../db/limit.js';
 import type { BusinessRow, Db, Flag } from '../db/schema.js';
 
 export type { BusinessRow } from '../db/schema.js';
@@ -26,7 +27,7 @@ export async function listBusinesses(db: Db, q: BusinessListQuery): Promise<Busi
     .selectAll()
     .where('owner_id', '=', q.ownerId)
     .orderBy('id', 'desc')
-    .limit(q.limit);
+    .limit(limitOf(q.limit));
   if (q.ids) query = query.where('id', 'in', q.ids.length > 0 ? q.ids : ['']);
   if (q.before) query = query.where('id', '<', q.before);
   return query.execute();

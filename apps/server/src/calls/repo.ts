@@ -1,4 +1,5 @@
 import type { UpdateObject } from 'kysely';
+import { limitOf } from '../db/limit.js';
 import type { CallStatus, Database, Db } from '../db/schema.js';
 import type { CallRow } from './views.js';
 
@@ -44,7 +45,7 @@ export async function listCalls(db: Db, q: CallListQuery): Promise<CallRow[]> {
     .selectAll()
     .where('business_id', '=', q.businessId)
     .orderBy('id', 'desc')
-    .limit(q.limit);
+    .limit(limitOf(q.limit));
   if (q.status) query = query.where('status', '=', q.status);
   if (q.agentId) query = query.where('agent_id', '=', q.agentId);
   if (q.to) query = query.where('to_number', '=', q.to);

@@ -1,4 +1,5 @@
 import type { Updateable } from 'kysely';
+import { limitOf } from '../db/limit.js';
 import type { CallStatus, ConversationsTable, Db } from '../db/schema.js';
 import {
   type ConversationRow,
@@ -64,7 +65,7 @@ export async function listConversations(
     .select(SUMMARY_COLUMNS)
     .where('business_id', '=', q.businessId)
     .orderBy('id', 'desc')
-    .limit(q.limit);
+    .limit(limitOf(q.limit));
   if (q.status) query = query.where('status', '=', q.status);
   if (q.direction) query = query.where('direction', '=', q.direction);
   if (q.agentId) query = query.where('agent_id', '=', q.agentId);

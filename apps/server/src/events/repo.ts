@@ -1,4 +1,5 @@
 import type { Selectable } from 'kysely';
+import { limitOf } from '../db/limit.js';
 import type { Db, WebhookEventsTable } from '../db/schema.js';
 
 export type EventRow = Selectable<WebhookEventsTable>;
@@ -13,7 +14,7 @@ export async function listEvents(
     .selectAll()
     .where('business_id', '=', q.businessId)
     .orderBy('id', 'desc')
-    .limit(q.limit);
+    .limit(limitOf(q.limit));
   if (q.type) query = query.where('type', '=', q.type);
   if (q.before) query = query.where('id', '<', q.before);
   return query.execute();

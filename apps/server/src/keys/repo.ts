@@ -2,6 +2,7 @@ import { type RawBuilder, type Selectable, type SqlBool, sql } from 'kysely';
 import type { UsageDelta } from '../auth/key-usage.js';
 import type { KeyVerificationRow } from '../auth/key-verifier.js';
 import type { Engine } from '../db/connect.js';
+import { limitOf } from '../db/limit.js';
 import type { ApiKeysTable, Db, RevokedReason } from '../db/schema.js';
 
 /** A key's row; `client_tokens_not_before` (API.md §7) is set only by revoke-client-tokens. */
@@ -135,7 +136,7 @@ export async function listApiKeys(db: Db, q: ApiKeyListQuery): Promise<ApiKeyRec
   let query = selectKeys(db)
     .where('k.user_id', '=', q.userId)
     .orderBy('k.id', 'desc')
-    .limit(q.limit);
+    .limit(limitOf(q.limit));
   if (q.within) query = query.where(q.within);
   if (q.before) query = query.where('k.id', '<', q.before);
   if (q.status === 'revoked') query = query.where('k.status', '=', 'revoked');

@@ -1,4 +1,5 @@
 import type { Selectable } from 'kysely';
+import { limitOf } from '../db/limit.js';
 import type { Db, NoticesTable } from '../db/schema.js';
 
 export type NoticeRow = Selectable<NoticesTable>;
@@ -23,7 +24,7 @@ export async function listNotices(
     .selectAll()
     .where('user_id', '=', q.userId)
     .orderBy('id', 'desc')
-    .limit(q.limit);
+    .limit(limitOf(q.limit));
   if (q.before) query = query.where('id', '<', q.before);
   return query.execute();
 }

@@ -1,5 +1,6 @@
 import { type Selectable, sql, type Updateable } from 'kysely';
 import type { Engine } from '../db/connect.js';
+import { limitOf } from '../db/limit.js';
 import type {
   Db,
   DeliveryStatus,
@@ -45,7 +46,7 @@ export async function listEndpoints(
     .selectAll()
     .where('business_id', '=', q.businessId)
     .orderBy('id', 'desc')
-    .limit(q.limit);
+    .limit(limitOf(q.limit));
   if (q.before) query = query.where('id', '<', q.before);
   return query.execute();
 }
@@ -73,7 +74,7 @@ export async function listDeliveries(
     .select('e.type')
     .where('d.endpoint_id', '=', q.endpointId)
     .orderBy('d.event_id', 'desc')
-    .limit(q.limit);
+    .limit(limitOf(q.limit));
   if (q.status) query = query.where('d.status', '=', q.status);
   if (q.before) query = query.where('d.event_id', '<', q.before);
   return query.execute();
