@@ -148,7 +148,7 @@ export function buildServices(config: Config, store: Store, options: ComposeOpti
   // On PostgreSQL, NOTIFY carries them to every node at commit, with or without Redis.
   const listener =
     config.database.kind === 'postgres'
-      ? postgresInvalidations(db, config.database, invalidations, (error) =>
+      ? postgresInvalidations(config.database, invalidations, (error) =>
           onError(error, 'invalidation listener'),
         )
       : undefined;

@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import { notifyInvalidation } from './pg-notify.js';
 
 /** Something cached about a key, a user or a business is no longer true. */
 export interface Invalidation {
@@ -13,7 +12,8 @@ export type InvalidationHandler = (invalidation: Invalidation) => void;
 
 /**
  * Written in the same transaction as the change, so other processes learn of it: from the
- * table at their next poll and, on PostgreSQL, at once through NOTIFY (sent at commit).
+ * table at their next poll and, on PostgreSQL, at once through NOTIFY (the table's trigger sends
+ * it at commit, migration 0014).
  */
 export async function recordInvalidation(
   db: Kysely<Database>,
@@ -28,7 +28,6 @@ export async function recordInvalidation(
       created_at: new Date().toISOString(),
     })
     .execute();
-  await notifyInvalidation(db, invalidation);
 }
 
 const LOOKBACK_MS = 15_000;

@@ -1,10 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
-import type { Kysely } from 'kysely';
 import type pg from 'pg';
-import type { Database } from '../db/schema.js';
+import { searchPathOption } from '../db/connect.js';
 import type { Invalidation } from './invalidation.js';
-import { decodeNotice, invalidationChannel, notifyThrough } from './pg-notify.js';
+import { decodeNotice, invalidationChannel } from './pg-notify.js';
 
 /** What the listener needs of the feed: apply what it hears, and read the table to catch up. */
 export interface ListenerFeed {
@@ -15,9 +13,8 @@ export interface ListenerFeed {
 export interface ListenerOptions {
   /** A new, unconnected client for each attempt: a dedicated connection, never a pool's. */
   client: () => pg.Client;
-  channel: string;
-  /** This node's notifications carry it; it already applied them in-process. */
-  origin: string;
+  /** The channel to LISTEN on, asked of each new connection (it knows its own schema). */
+  channelOf: (client: pg.Client) => Promise<string>;
   feed: ListenerFeed;
   onError: (error: unknown) => void;
   /** First reconnect delay (doubled per failure, up to `maxRetryMs`, jittered). */
@@ -58,7 +55,7 @@ export class InvalidationListener {
   private async connect(): Promise<void> {
     this.retryTimer = undefined;
     if (this.closed) return;
-    const { channel, feed, onError } = this.options;
+    const { feed, onError } = this.options;
     const client = this.options.client();
     this.client = client;
     let dropped = false;
@@ -74,9 +71,10 @@ export class InvalidationListener {
     };
     client.on('error', drop);
     client.on('end', () => drop(new Error('the invalidation listener lost its connection')));
-    client.on('notification', (message) => this.receive(message));
     try {
       await client.connect();
+      const channel = await this.options.channelOf(client);
+      client.on('notification', (message) => this.receive(channel, message));
       await client.query(`LISTEN ${quoteIdent(channel)}`);
     } catch (error) {
       drop(error);
@@ -96,16 +94,19 @@ export class InvalidationListener {
     this.retryTimer.unref();
   }
 
-  private receive(message: pg.Notification): void {
-    if (message.channel !== this.options.channel) return;
+  /**
+   * Applies what the trigger announced. This node's own invalidations come back too: it applied
+   * them already, and applying one twice costs a cache miss, nothing more.
+   */
+  private receive(channel: string, message: pg.Notification): void {
+    if (message.channel !== channel) return;
     const notice = decodeNotice(message.payload);
     if (!notice) {
       this.options.onError(new Error('unreadable invalidation notification'));
       return;
     }
-    if (notice.origin === this.options.origin) return;
     try {
-      if (notice.poll) void this.options.feed.poll();
+      if ('poll' in notice) void this.options.feed.poll();
       else this.options.feed.apply(notice);
     } catch (error) {
       this.options.onError(error);
@@ -118,33 +119,35 @@ function quoteIdent(name: string): string {
 }
 
 /**
- * Revocations across nodes through PostgreSQL alone: from now on invalidations recorded through
- * `db` NOTIFY at commit (the CLI's too), and the returned listener, once started, applies other
- * nodes' to `feed`.
+ * Revocations across nodes through PostgreSQL alone: the listener, once started, applies to
+ * `feed` what the `cache_invalidations` trigger announces (migration 0014), whichever process
+ * wrote the row. Its connection uses the store's schema, so it hears that schema's channel.
  */
 export function postgresInvalidations(
-  db: Kysely<Database>,
   database: { url: string; schema?: string },
   feed: ListenerFeed,
   onError: (error: unknown) => void,
 ): InvalidationListener {
-  const channel = invalidationChannel(database.schema);
-  const origin = randomBytes(9).toString('base64url');
-  notifyThrough(db, { channel, origin });
   return new InvalidationListener({
     // pg is loaded when a PostgreSQL server starts listening, not by every import (SQLite too).
     client: () =>
       new (createRequire(import.meta.url)('pg') as typeof pg).Client({
         connectionString: database.url,
         application_name: 'iqra-invalidations',
+        // The same schema as the store's pool (db/connect.ts), so current_schema() agrees.
+        ...(database.schema ? { options: searchPathOption(database.schema) } : {}),
         // A connect that hangs (a black-holed address) would otherwise never be retried.
         connectionTimeoutMillis: 10_000,
         // An idle LISTEN connection notices a dead peer only through keepalives.
         keepAlive: true,
         keepAliveInitialDelayMillis: 10_000,
       }),
-    channel,
-    origin,
+    channelOf: async (client) => {
+      const { rows } = await client.query<{ schema: string }>('select current_schema() as schema');
+      const schema = rows[0]?.schema;
+      if (!schema) throw new Error('the invalidation listener found no current schema');
+      return invalidationChannel(schema);
+    },
     feed,
     onError,
   });

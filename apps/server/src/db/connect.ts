@@ -53,7 +53,7 @@ export function openStore(config: DatabaseConfig, options: StoreOptions = {}): S
   }
 
   const toIso = (value: string) => new Date(value).toISOString();
-  const searchPath = config.schema ? `-c search_path=${quoteIdent(config.schema)}` : undefined;
+  const searchPath = config.schema ? searchPathOption(config.schema) : undefined;
   // Kysely asks for the pool on the first query: `pg` is imported only by servers that use it.
   const pool = async () => {
     const { default: pg } = await import('pg');
@@ -84,6 +84,11 @@ export function openStore(config: DatabaseConfig, options: StoreOptions = {}): S
 function createOwnerOnly(path: string): void {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   closeSync(openSync(path, 'a', 0o600));
+}
+
+/** libpq's `options` that put a connection's tables in `schema` (every connection of a store). */
+export function searchPathOption(schema: string): string {
+  return `-c search_path=${quoteIdent(schema)}`;
 }
 
 function quoteIdent(name: string): string {

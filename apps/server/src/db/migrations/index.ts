@@ -13,6 +13,7 @@ import { auditMigration } from './0010_audit.js';
 import { clientTokensMigration } from './0011_client_tokens.js';
 import { heldMinutesMigration } from './0012_held_minutes.js';
 import { callDispatchMigration } from './0013_call_dispatch.js';
+import { invalidationNotifyMigration } from './0014_invalidation_notify.js';
 
 export interface MigrationContext {
   engine: Engine;
@@ -38,6 +39,7 @@ function migrations(context: MigrationContext): Record<string, Migration> {
     '0011_client_tokens': clientTokensMigration(context),
     '0012_held_minutes': heldMinutesMigration(context),
     '0013_call_dispatch': callDispatchMigration(),
+    '0014_invalidation_notify': invalidationNotifyMigration(context),
   };
 }
 
