@@ -2,7 +2,8 @@
 // seeds it like bench/run.mjs, loads one scenario, stops the server and prints the functions
 // with the most self time, grouped by file.
 //
-//   node bench/profile.mjs business|list|conversations|calls|healthz [seconds]
+//   node bench/profile.mjs business|list|conversations|calls|healthz [seconds] [--engine postgres]
+//   NOPROF=1 …   CPU µs per request (user and system) without a profile
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
@@ -10,7 +11,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { cleanup } from './lib.mjs';
 import { seed } from './seed.mjs';
+import { createStore, enginesFromArgv } from './stores.mjs';
 
 const scenario = process.argv[2] ?? 'business';
 const seconds = Number(process.argv[3] ?? 5);
@@ -22,14 +25,15 @@ const freePort = () =>
     });
   });
 const dir = mkdtempSync(join(tmpdir(), 'iqra-prof-'));
-const dbPath = join(dir, 'bench.db');
+const [engine] = enginesFromArgv(process.argv, 'sqlite');
+const store = await createStore(engine, 'profile');
 const port = await freePort();
 const origin = `http://127.0.0.1:${port}`;
 const env = {
   ...process.env,
   PORT: String(port),
   HOST: '127.0.0.1',
-  DATABASE_URL: process.env.DATABASE_URL ?? `sqlite:${dbPath}`,
+  DATABASE_URL: store.databaseUrl,
   IQRA_PEPPER: randomBytes(32).toString('base64url'),
   SESSION_SECRET: randomBytes(32).toString('base64url'),
   RATE_LIMIT_PER_MINUTE: '1000000',
@@ -53,7 +57,7 @@ for (let i = 0; i < 200; i++) {
   } catch {}
   await new Promise((r) => setTimeout(r, 100));
 }
-const { key, businessId, callBody } = await seed({ origin, env, dbPath });
+const { key, businessId, callBody } = await seed({ origin, env, store });
 const headers = { authorization: `Token ${key}` };
 const biz = `/api/v1/businesses/${businessId}`;
 const requests = {
@@ -88,12 +92,10 @@ const per = (k) => ((after[k] - before[k]) / result.requests.total).toFixed(1);
 console.log(
   `${scenario}: ${result.requests.average} req/s, CPU/req ${per('user')} µs user + ${per('sys')} µs sys, non-2xx ${result.non2xx}`,
 );
-if (!profiling) {
-  server.kill('SIGTERM');
-  process.exit(0);
-}
 server.kill('SIGTERM');
 await new Promise((resolve) => server.once('exit', resolve));
+await cleanup();
+if (!profiling) process.exit(0);
 const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
 const profile = JSON.parse(readFileSync(join(dir, file), 'utf8'));
 const dt = new Map();

@@ -65,12 +65,32 @@ describe('transactions through the transactor', () => {
     expect(commits).toBe(engine === 'sqlite' ? 1 : 16);
   });
 
+  it('on both engines, the transactions of one group share a commit; other groups have their own', async () => {
+    const transact = transactor(store);
+    statements.length = 0;
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        transact(
+          async (trx) => {
+            await insertUser(`usr_gc_group_${i}`).execute(trx);
+            return i;
+          },
+          `account_${i % 3}`,
+        ),
+      ),
+    );
+    expect(results).toEqual(Array.from({ length: 12 }, (_, i) => i));
+    const commits = statements.filter((s) => /^commit/i.test(s)).length;
+    // SQLite has one writer: every group of the turn shares its one commit.
+    expect(commits).toBe(engine === 'sqlite' ? 1 : 3);
+  });
+
   it('a job that breaks a constraint fails alone, with the database error', async () => {
     const transact = transactor(store);
     const [first, duplicate, other] = await Promise.allSettled([
-      transact((trx) => insertUser('usr_gc_dup').execute(trx)),
-      transact((trx) => insertUser('usr_gc_dup').execute(trx)),
-      transact((trx) => insertUser('usr_gc_other').execute(trx)),
+      transact((trx) => insertUser('usr_gc_dup').execute(trx), 'one'),
+      transact((trx) => insertUser('usr_gc_dup').execute(trx), 'one'),
+      transact((trx) => insertUser('usr_gc_other').execute(trx), 'one'),
     ]);
     expect(first.status).toBe('fulfilled');
     expect(duplicate.status).toBe('rejected');

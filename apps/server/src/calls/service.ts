@@ -136,6 +136,7 @@ export function callService(deps: CallServiceDeps) {
         duration_seconds: 0,
       };
       try {
+        // Grouped by account: one account's calls accepted in a turn share a commit.
         await deps.transact(async (trx) => {
           if (idempotencyKey) {
             await claimIdempotencyKey(
@@ -188,7 +189,7 @@ export function callService(deps: CallServiceDeps) {
               `The account has no call credit left for another call: each call in flight holds ${deps.holdMinutes} minutes until it ends. Add credit to place calls.`,
             );
           }
-        });
+        }, business.owner_id);
       } catch (error) {
         if (idempotencyKey && isUniqueViolation(error)) {
           // Another request with this key committed first: answer with its call.

@@ -2,20 +2,34 @@ import { sql } from 'kysely';
 import type { Store } from './connect.js';
 import type { Db } from './schema.js';
 
-/** Runs `work` in a transaction of its own: all of it commits, or none of it. */
-export type Transact = <T>(work: (trx: Db) => Promise<T>) => Promise<T>;
+/**
+ * Runs `work` as a transaction of its own: all of it commits, or none of it. Transactions with
+ * the same `group` may share a commit with others asked for in the same event-loop turn.
+ */
+export type Transact = <T>(work: (trx: Db) => Promise<T>, group?: string) => Promise<T>;
 
 /**
- * How a feature runs a write transaction. On PostgreSQL, a transaction per call (the server
- * already commits concurrent transactions' WAL together). On SQLite, every commit writes each
- * page the transaction touched to the WAL: accepting a call touches about 20 (its rows and
- * their indexes), so the commit was most of the request's cost. There, the transactions asked
- * for in one event-loop turn share one: each runs inside a savepoint of its own, so a failure
- * rolls back only its own work, and every caller hears back after the one commit (issue 12).
+ * How a feature runs a write transaction, group-committed (issue 12): the transactions asked for
+ * in one event-loop turn share one, each inside a savepoint of its own, so a failure rolls back
+ * only its own work, and every caller hears back after the one commit.
+ * - SQLite: every commit writes each page the transaction touched to the WAL; accepting a call
+ *   touches about 20 (its rows and their indexes), so the commit was most of the request's cost.
+ *   One writer, so every transaction of the turn can share one.
+ * - PostgreSQL: accepting a call locks its owner's billing account until the commit, and the
+ *   commit waits for the WAL to reach the disk, so one account's calls went through one at a
+ *   time, a disk flush each. Transactions of the same `group` (the account) share a commit; each
+ *   shared transaction then locks one account only, so two nodes cannot deadlock over two.
+ *   Without a `group`, a transaction of its own.
  */
 export function transactor(store: Store): Transact {
-  if (store.engine === 'postgres') return (work) => store.db.transaction().execute(work);
-  return groupCommit(store.db);
+  const shared = groupCommit(store.db);
+  if (store.engine === 'sqlite') {
+    return <T>(work: (trx: Db) => Promise<T>) => shared(work, '') as Promise<T>;
+  }
+  return <T>(work: (trx: Db) => Promise<T>, group?: string) =>
+    group === undefined
+      ? store.db.transaction().execute(work)
+      : (shared(work, group) as Promise<T>);
 }
 
 interface Job {
@@ -24,14 +38,20 @@ interface Job {
   reject: (error: unknown) => void;
 }
 
-function groupCommit(db: Db): Transact {
-  let queue: Job[] = [];
+function groupCommit(
+  db: Db,
+): (work: (trx: Db) => Promise<unknown>, group: string) => Promise<unknown> {
+  let queues = new Map<string, Job[]>();
   let scheduled = false;
 
-  async function flush(): Promise<void> {
+  function flushAll(): void {
     scheduled = false;
-    const jobs = queue;
-    queue = [];
+    const groups = queues;
+    queues = new Map();
+    for (const jobs of groups.values()) void flush(jobs);
+  }
+
+  async function flush(jobs: Job[]): Promise<void> {
     const outcomes: (() => void)[] = [];
     try {
       await db.transaction().execute(async (trx) => {
@@ -63,12 +83,14 @@ function groupCommit(db: Db): Transact {
     for (const settle of outcomes) settle();
   }
 
-  return <T>(work: (trx: Db) => Promise<T>) =>
-    new Promise<T>((resolve, reject) => {
-      queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+  return (work, group) =>
+    new Promise((resolve, reject) => {
+      const jobs = queues.get(group) ?? [];
+      jobs.push({ work, resolve, reject });
+      queues.set(group, jobs);
       if (!scheduled) {
         scheduled = true;
-        setImmediate(() => void flush());
+        setImmediate(flushAll);
       }
     });
 }
