@@ -5,7 +5,17 @@ export const Timestamp = Type.String({
   format: 'date-time',
   examples: ['2026-11-28T08:15:35.123Z'],
 });
-export const NullableTimestamp = Type.Union([Timestamp, Type.Null()]);
+/**
+ * A time or null, as one schema with two types rather than `anyOf [time, null]`: a response
+ * serializer must test an `anyOf` branch by branch with a validator, which checked the date-time
+ * format of every time in every answer (8% of a conversation list's CPU, issue 12), while a type
+ * list is a `typeof` test. Same contract, same OpenAPI 3.1 meaning.
+ */
+export const NullableTimestamp = Type.Unsafe<string | null>({
+  type: ['string', 'null'],
+  format: 'date-time',
+  examples: ['2026-11-28T08:15:35.123Z'],
+});
 
 export function idOf(prefix: string, description?: string) {
   return Type.String({

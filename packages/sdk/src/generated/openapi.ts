@@ -869,10 +869,18 @@ export interface components {
                 id: string | null;
                 type: "user" | "api_key" | "operator";
             };
+            /**
+             * Format: date-time
+             * @example 2026-11-28T08:15:35.123Z
+             */
             expiresAt: string | null;
             /** @example key_01jdx7k3m8q9r2s4t6v8w0y2z4 */
             id: string;
             lastFour: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-28T08:15:35.123Z
+             */
             lastUsedAt: string | null;
             name: string;
             permissions: components["schemas"]["KeyPermissions"];
@@ -880,6 +888,10 @@ export interface components {
             prefix: string;
             /** @description Requests per minute this key may make. */
             rateLimitPerMinute: number;
+            /**
+             * Format: date-time
+             * @example 2026-11-28T08:15:35.123Z
+             */
             revokedAt: string | null;
             /** @description Why it was revoked: `scope_empty` when the last business of a restricted key was deleted. */
             revokedReason: "manual" | "cascade" | "leaked" | "scope_empty" | null;
@@ -1003,6 +1015,10 @@ export interface components {
         Call: {
             /** @example agt_01jdx7k3m8q9r2s4t6v8w0y2z4 */
             agentId: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-28T08:15:35.123Z
+             */
             answeredAt: string | null;
             /** @example conv_01jdx7k3m8q9r2s4t6v8w0y2z4 */
             conversationId: string;
@@ -1015,6 +1031,10 @@ export interface components {
             direction: "outbound";
             /** @description From answer to hang-up; 0 if never answered. */
             durationSeconds: number;
+            /**
+             * Format: date-time
+             * @example 2026-11-28T08:15:35.123Z
+             */
             endedAt: string | null;
             /** @description Why it ended: `agent_hangup`, `hangup`, `busy`, `no_answer`, `carrier_error`, `canceled`, `provider_error`, `provider_unreachable` or `dispatch_interrupted`. */
             endedReason: string | null;
@@ -1052,6 +1072,10 @@ export interface components {
             data: {
                 /** @example agt_01jdx7k3m8q9r2s4t6v8w0y2z4 */
                 agentId: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-11-28T08:15:35.123Z
+                 */
                 answeredAt: string | null;
                 /** @example conv_01jdx7k3m8q9r2s4t6v8w0y2z4 */
                 conversationId: string;
@@ -1064,6 +1088,10 @@ export interface components {
                 direction: "outbound";
                 /** @description From answer to hang-up; 0 if never answered. */
                 durationSeconds: number;
+                /**
+                 * Format: date-time
+                 * @example 2026-11-28T08:15:35.123Z
+                 */
                 endedAt: string | null;
                 /** @description Why it ended: `agent_hangup`, `hangup`, `busy`, `no_answer`, `carrier_error`, `canceled`, `provider_error`, `provider_unreachable` or `dispatch_interrupted`. */
                 endedReason: string | null;
@@ -1109,6 +1137,10 @@ export interface components {
             data: {
                 /** @example agt_01jdx7k3m8q9r2s4t6v8w0y2z4 */
                 agentId: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-11-28T08:15:35.123Z
+                 */
                 answeredAt: string | null;
                 /** @example conv_01jdx7k3m8q9r2s4t6v8w0y2z4 */
                 conversationId: string;
@@ -1121,6 +1153,10 @@ export interface components {
                 direction: "outbound";
                 /** @description From answer to hang-up; 0 if never answered. */
                 durationSeconds: number;
+                /**
+                 * Format: date-time
+                 * @example 2026-11-28T08:15:35.123Z
+                 */
                 endedAt: string | null;
                 /** @description Why it ended: `agent_hangup`, `hangup`, `busy`, `no_answer`, `carrier_error`, `canceled`, `provider_error`, `provider_unreachable` or `dispatch_interrupted`. */
                 endedReason: string | null;
@@ -1166,6 +1202,10 @@ export interface components {
             data: {
                 /** @example agt_01jdx7k3m8q9r2s4t6v8w0y2z4 */
                 agentId: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-11-28T08:15:35.123Z
+                 */
                 answeredAt: string | null;
                 /** @example conv_01jdx7k3m8q9r2s4t6v8w0y2z4 */
                 conversationId: string;
@@ -1178,6 +1218,10 @@ export interface components {
                 direction: "outbound";
                 /** @description From answer to hang-up; 0 if never answered. */
                 durationSeconds: number;
+                /**
+                 * Format: date-time
+                 * @example 2026-11-28T08:15:35.123Z
+                 */
                 endedAt: string | null;
                 /** @description Why it ended: `agent_hangup`, `hangup`, `busy`, `no_answer`, `carrier_error`, `canceled`, `provider_error`, `provider_unreachable` or `dispatch_interrupted`. */
                 endedReason: string | null;
@@ -1223,6 +1267,10 @@ export interface components {
             data: {
                 /** @example agt_01jdx7k3m8q9r2s4t6v8w0y2z4 */
                 agentId: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-11-28T08:15:35.123Z
+                 */
                 answeredAt: string | null;
                 /** @example conv_01jdx7k3m8q9r2s4t6v8w0y2z4 */
                 conversationId: string;
@@ -1235,6 +1283,10 @@ export interface components {
                 direction: "outbound";
                 /** @description From answer to hang-up; 0 if never answered. */
                 durationSeconds: number;
+                /**
+                 * Format: date-time
+                 * @example 2026-11-28T08:15:35.123Z
+                 */
                 endedAt: string | null;
                 /** @description Why it ended: `agent_hangup`, `hangup`, `busy`, `no_answer`, `carrier_error`, `canceled`, `provider_error`, `provider_unreachable` or `dispatch_interrupted`. */
                 endedReason: string | null;
@@ -1280,6 +1332,10 @@ export interface components {
             data: {
                 /** @example agt_01jdx7k3m8q9r2s4t6v8w0y2z4 */
                 agentId: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-11-28T08:15:35.123Z
+                 */
                 answeredAt: string | null;
                 /** @example conv_01jdx7k3m8q9r2s4t6v8w0y2z4 */
                 conversationId: string;
@@ -1292,6 +1348,10 @@ export interface components {
                 direction: "outbound";
                 /** @description From answer to hang-up; 0 if never answered. */
                 durationSeconds: number;
+                /**
+                 * Format: date-time
+                 * @example 2026-11-28T08:15:35.123Z
+                 */
                 endedAt: string | null;
                 /** @description Why it ended: `agent_hangup`, `hangup`, `busy`, `no_answer`, `carrier_error`, `canceled`, `provider_error`, `provider_unreachable` or `dispatch_interrupted`. */
                 endedReason: string | null;
@@ -1363,12 +1423,20 @@ export interface components {
         Conversation: {
             /** @example agt_01jdx7k3m8q9r2s4t6v8w0y2z4 */
             agentId: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-28T08:15:35.123Z
+             */
             answeredAt: string | null;
             /** @example call_01jdx7k3m8q9r2s4t6v8w0y2z4 */
             callId: string;
             /** @enum {string} */
             direction: "outbound";
             durationSeconds: number;
+            /**
+             * Format: date-time
+             * @example 2026-11-28T08:15:35.123Z
+             */
             endedAt: string | null;
             endedReason: string | null;
             /** @example conv_01jdx7k3m8q9r2s4t6v8w0y2z4 */
@@ -1407,12 +1475,20 @@ export interface components {
         ConversationSummary: {
             /** @example agt_01jdx7k3m8q9r2s4t6v8w0y2z4 */
             agentId: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-28T08:15:35.123Z
+             */
             answeredAt: string | null;
             /** @example call_01jdx7k3m8q9r2s4t6v8w0y2z4 */
             callId: string;
             /** @enum {string} */
             direction: "outbound";
             durationSeconds: number;
+            /**
+             * Format: date-time
+             * @example 2026-11-28T08:15:35.123Z
+             */
             endedAt: string | null;
             endedReason: string | null;
             /** @example conv_01jdx7k3m8q9r2s4t6v8w0y2z4 */
@@ -1453,6 +1529,10 @@ export interface components {
                 id: string | null;
                 type: "user" | "api_key" | "operator";
             };
+            /**
+             * Format: date-time
+             * @example 2026-11-28T08:15:35.123Z
+             */
             expiresAt: string | null;
             /** @example key_01jdx7k3m8q9r2s4t6v8w0y2z4 */
             id: string;
@@ -1462,6 +1542,10 @@ export interface components {
              */
             key: string;
             lastFour: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-28T08:15:35.123Z
+             */
             lastUsedAt: string | null;
             name: string;
             permissions: components["schemas"]["KeyPermissions"];
@@ -1469,6 +1553,10 @@ export interface components {
             prefix: string;
             /** @description Requests per minute this key may make. */
             rateLimitPerMinute: number;
+            /**
+             * Format: date-time
+             * @example 2026-11-28T08:15:35.123Z
+             */
             revokedAt: string | null;
             /** @description Why it was revoked: `scope_empty` when the last business of a restricted key was deleted. */
             revokedReason: "manual" | "cascade" | "leaked" | "scope_empty" | null;
@@ -1492,7 +1580,11 @@ export interface components {
             events: ("call.queued" | "call.ringing" | "call.in_progress" | "call.completed" | "call.failed" | "conversation.ended" | "api_key.leaked")[];
             /** @example whk_01jdx7k3m8q9r2s4t6v8w0y2z4 */
             id: string;
-            /** @description After a rotation: until then the previous secret signs too. */
+            /**
+             * Format: date-time
+             * @description After a rotation: until then the previous secret signs too.
+             * @example 2026-11-28T08:15:35.123Z
+             */
             previousSecretExpiresAt: string | null;
             /** @description Signing secret (Standard Webhooks, `whsec_…`). Shown only in this answer: store it now. */
             secret: string;
@@ -1562,6 +1654,10 @@ export interface components {
              * @example 2026-11-28T08:15:35.123Z
              */
             at: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-28T08:15:35.123Z
+             */
             dismissedAt: string | null;
             /** @example ntc_01jdx7k3m8q9r2s4t6v8w0y2z4 */
             id: string;
@@ -1645,7 +1741,11 @@ export interface components {
             events: ("call.queued" | "call.ringing" | "call.in_progress" | "call.completed" | "call.failed" | "conversation.ended" | "api_key.leaked")[];
             /** @example whk_01jdx7k3m8q9r2s4t6v8w0y2z4 */
             id: string;
-            /** @description After a rotation: until then the previous secret signs too. */
+            /**
+             * Format: date-time
+             * @description After a rotation: until then the previous secret signs too.
+             * @example 2026-11-28T08:15:35.123Z
+             */
             previousSecretExpiresAt: string | null;
             /** @description Signing secret (Standard Webhooks, `whsec_…`). Shown only in this answer: store it now. */
             secret: string;
@@ -1679,6 +1779,10 @@ export interface components {
             fromNumber: string | null;
             /** @enum {string} */
             provider: "simulator" | "twilio";
+            /**
+             * Format: date-time
+             * @example 2026-11-28T08:15:35.123Z
+             */
             updatedAt: string | null;
         };
         /**
@@ -1750,6 +1854,10 @@ export interface components {
              * @example 2026-11-28T08:15:35.123Z
              */
             createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-28T08:15:35.123Z
+             */
             deliveredAt: string | null;
             /**
              * @description Also the `webhook-id` header of every attempt.
@@ -1761,6 +1869,10 @@ export interface components {
             id: string;
             lastError: string | null;
             lastStatusCode: number | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-28T08:15:35.123Z
+             */
             nextAttemptAt: string | null;
             /**
              * @description `failed` after the last attempt; `pending` while retries remain.
@@ -1781,7 +1893,11 @@ export interface components {
             events: ("call.queued" | "call.ringing" | "call.in_progress" | "call.completed" | "call.failed" | "conversation.ended" | "api_key.leaked")[];
             /** @example whk_01jdx7k3m8q9r2s4t6v8w0y2z4 */
             id: string;
-            /** @description After a rotation: until then the previous secret signs too. */
+            /**
+             * Format: date-time
+             * @description After a rotation: until then the previous secret signs too.
+             * @example 2026-11-28T08:15:35.123Z
+             */
             previousSecretExpiresAt: string | null;
             url: string;
         };
@@ -1792,6 +1908,10 @@ export interface components {
             logoUrl: string | null;
             primaryColor: string | null;
             supportEmail: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-28T08:15:35.123Z
+             */
             updatedAt: string | null;
         };
     };
@@ -5349,10 +5469,18 @@ export interface operations {
                             id: string | null;
                             type: "user" | "api_key" | "operator";
                         };
+                        /**
+                         * Format: date-time
+                         * @example 2026-11-28T08:15:35.123Z
+                         */
                         expiresAt: string | null;
                         /** @example key_01jdx7k3m8q9r2s4t6v8w0y2z4 */
                         id: string;
                         lastFour: string;
+                        /**
+                         * Format: date-time
+                         * @example 2026-11-28T08:15:35.123Z
+                         */
                         lastUsedAt: string | null;
                         name: string;
                         permissions: components["schemas"]["KeyPermissions"];
@@ -5360,6 +5488,10 @@ export interface operations {
                         prefix: string;
                         /** @description Requests per minute this key may make. */
                         rateLimitPerMinute: number;
+                        /**
+                         * Format: date-time
+                         * @example 2026-11-28T08:15:35.123Z
+                         */
                         revokedAt: string | null;
                         /** @description Why it was revoked: `scope_empty` when the last business of a restricted key was deleted. */
                         revokedReason: "manual" | "cascade" | "leaked" | "scope_empty" | null;
