@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { PageQuery, Timestamp } from '../http/schemas.js';
+import { NullableString, PageQuery, Timestamp } from '../http/schemas.js';
 
 const ActorType = Type.Union([
   Type.Literal('user'),
@@ -15,16 +15,16 @@ export const AuditEventSchema = Type.Object(
     action: Type.String({ examples: ['api_key.revoked'] }),
     actor: Type.Object({
       type: ActorType,
-      id: Type.Union([Type.String(), Type.Null()], {
+      id: NullableString({
         description: 'The user (`usr_…`) or key (`key_…`); null for the operator and the system.',
       }),
     }),
     target: Type.Union([Type.Object({ type: Type.String(), id: Type.String() }), Type.Null()]),
-    businessId: Type.Union([Type.String(), Type.Null()], {
+    businessId: NullableString({
       description: 'The business the event is about, if any.',
     }),
-    ip: Type.Union([Type.String(), Type.Null()]),
-    userAgent: Type.Union([Type.String(), Type.Null()]),
+    ip: NullableString(),
+    userAgent: NullableString(),
     at: Timestamp,
     details: Type.Record(Type.String(), Type.Unknown(), {
       description: 'Names, ids, limits and reasons; never a secret.',

@@ -2,7 +2,7 @@ import { type Static, Type } from 'typebox';
 import type { CallStatus } from '../db/schema.js';
 import { PhoneNumber } from '../http/phone-number.js';
 import { Metadata, stringEnum } from '../http/route-kit.js';
-import { idOf, NullableTimestamp, Timestamp } from '../http/schemas.js';
+import { idOf, NullableString, NullableTimestamp, Timestamp } from '../http/schemas.js';
 import { CALL_STATUSES } from './views.js';
 
 export const CallStatusSchema = stringEnum<CallStatus>(CALL_STATUSES, {
@@ -25,7 +25,7 @@ export const CallSchema = Type.Object(
     variables: Strings('Values the agent’s `{{variables}}` were filled with.', 50),
     metadata: Metadata('Your own key-value data, returned as given.'),
     provider: stringEnum(['simulator', 'twilio'] as const),
-    endedReason: Type.Union([Type.String(), Type.Null()], {
+    endedReason: NullableString({
       description:
         'Why it ended: `agent_hangup`, `hangup`, `busy`, `no_answer`, `carrier_error`, `canceled`, `provider_error`, `provider_unreachable` or `dispatch_interrupted`.',
     }),

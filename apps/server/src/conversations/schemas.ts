@@ -1,7 +1,7 @@
 import { type Static, Type } from 'typebox';
 import { CallStatusSchema } from '../calls/schemas.js';
 import { businessChildParams, stringEnum } from '../http/route-kit.js';
-import { idOf, NullableTimestamp, PageQuery, Timestamp } from '../http/schemas.js';
+import { idOf, NullableString, NullableTimestamp, PageQuery, Timestamp } from '../http/schemas.js';
 
 export const summaryFields = {
   id: idOf('conv'),
@@ -13,7 +13,7 @@ export const summaryFields = {
   answeredAt: NullableTimestamp,
   endedAt: NullableTimestamp,
   durationSeconds: Type.Integer(),
-  endedReason: Type.Union([Type.String(), Type.Null()]),
+  endedReason: NullableString(),
 };
 
 export const ConversationSummarySchema = Type.Object(summaryFields, {

@@ -17,6 +17,13 @@ export const NullableTimestamp = Type.Unsafe<string | null>({
   examples: ['2026-11-28T08:15:35.123Z'],
 });
 
+/** A string or null: a type list, like `NullableTimestamp` (no branch-by-branch validation). */
+export function NullableString(
+  options: { description?: string; examples?: (string | null)[] } = {},
+) {
+  return Type.Unsafe<string | null>({ type: ['string', 'null'], ...options });
+}
+
 export function idOf(prefix: string, description?: string) {
   return Type.String({
     pattern: `^${prefix}_[0-9a-z]{26}$`,
@@ -70,7 +77,7 @@ export const PageQuery = {
 export function pageOf<T extends TSchema>(item: T) {
   return Type.Object({
     data: Type.Array(item),
-    nextCursor: Type.Union([Type.String(), Type.Null()], {
+    nextCursor: NullableString({
       description: 'Pass as `cursor` for the next page; null on the last page.',
     }),
   });

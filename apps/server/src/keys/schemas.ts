@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { idOf, NullableTimestamp, PageQuery, Timestamp } from '../http/schemas.js';
+import { idOf, NullableString, NullableTimestamp, PageQuery, Timestamp } from '../http/schemas.js';
 
 /** The key feature's contract (API.md §4-5): both route files and the OpenAPI document read it. */
 
@@ -101,7 +101,7 @@ export const ApiKeySchema = Type.Object(
     createdBy: Type.Object(
       {
         type: Type.Union([Type.Literal('user'), Type.Literal('api_key'), Type.Literal('operator')]),
-        id: Type.Union([Type.String(), Type.Null()], {
+        id: NullableString({
           description: 'The user (`usr_…`) or key (`key_…`); null for the operator.',
         }),
       },

@@ -1,6 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { stringEnum } from '../http/route-kit.js';
-import { idOf, NullableTimestamp, PageQuery, Timestamp } from '../http/schemas.js';
+import { idOf, NullableString, NullableTimestamp, PageQuery, Timestamp } from '../http/schemas.js';
 
 export const NoticeSchema = Type.Object(
   {
@@ -9,7 +9,7 @@ export const NoticeSchema = Type.Object(
       description: '`api_key_leaked`: one of your keys was found in public and has been revoked.',
     }),
     keyId: idOf('key', 'The key that was found.'),
-    url: Type.Union([Type.String(), Type.Null()], {
+    url: NullableString({
       description: 'Where it was found, as the scanner reported it (null when not reported).',
     }),
     at: Timestamp,

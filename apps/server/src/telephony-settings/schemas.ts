@@ -1,13 +1,13 @@
 import { type Static, Type } from 'typebox';
 import { PhoneNumber } from '../http/phone-number.js';
 import { stringEnum } from '../http/route-kit.js';
-import { NullableTimestamp } from '../http/schemas.js';
+import { NullableString, NullableTimestamp } from '../http/schemas.js';
 
 export const TelephonySchema = Type.Object(
   {
     provider: stringEnum(['simulator', 'twilio'] as const),
-    accountSid: Type.Union([Type.String(), Type.Null()], { description: 'Twilio account SID.' }),
-    fromNumber: Type.Union([Type.String(), Type.Null()], {
+    accountSid: NullableString({ description: 'Twilio account SID.' }),
+    fromNumber: NullableString({
       description: 'Caller id of new calls that name none.',
     }),
     updatedAt: NullableTimestamp,

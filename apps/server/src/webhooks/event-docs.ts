@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { CallSchema } from '../calls/schemas.js';
 import { ConversationSummarySchema } from '../conversations/schemas.js';
+import { NullableString } from '../http/schemas.js';
 import { EVENT_TYPES, type EventType } from './outbox.js';
 
 const WHEN: Record<EventType, string> = {
@@ -30,8 +31,8 @@ const ApiKeyLeakedSchema = Type.Object({
   name: Type.String(),
   prefix: Type.String({ description: 'Its first 12 characters.' }),
   lastFour: Type.String(),
-  url: Type.Union([Type.String(), Type.Null()], { description: 'Where the scanner found it.' }),
-  source: Type.Union([Type.String(), Type.Null()], {
+  url: NullableString({ description: 'Where the scanner found it.' }),
+  source: NullableString({
     description: 'What the scanner scanned (`content`, `commit`, …).',
   }),
   cascaded: Type.Array(Type.String(), {

@@ -1,6 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { businessChildParams, stringEnum } from '../http/route-kit.js';
-import { idOf, NullableTimestamp, Timestamp } from '../http/schemas.js';
+import { idOf, NullableString, NullableTimestamp, Timestamp } from '../http/schemas.js';
 import { EVENT_TYPES } from './outbox.js';
 
 export const EventTypeSchema = stringEnum(EVENT_TYPES);
@@ -10,7 +10,7 @@ export const WebhookEndpointSchema = Type.Object(
     id: idOf('whk'),
     url: Type.String(),
     events: Type.Array(EventTypeSchema),
-    description: Type.Union([Type.String(), Type.Null()]),
+    description: NullableString(),
     enabled: Type.Boolean({
       description: 'A disabled endpoint receives nothing; its pending deliveries wait.',
     }),
@@ -94,7 +94,7 @@ export const DeliverySchema = Type.Object(
     }),
     attempts: Type.Integer(),
     lastStatusCode: Type.Union([Type.Integer(), Type.Null()]),
-    lastError: Type.Union([Type.String(), Type.Null()]),
+    lastError: NullableString(),
     nextAttemptAt: NullableTimestamp,
     deliveredAt: NullableTimestamp,
     createdAt: Timestamp,
