@@ -98,18 +98,6 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     schemaController: lazySerializers(),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  // Only JSON bodies are accepted; anything else is a 415.
-  app.removeContentTypeParser('text/plain');
-  // A callback hook, like every global one: an async hook costs a promise on every request.
-  app.addHook('onRequest', (request, reply, done) => {
-    reply.header('x-request-id', request.id);
-    done();
-  });
-
-  registerValidation(app);
-  registerProblemHandler(app);
-  await app.register(fastifyCookie);
-
   const services = buildServices(config, store, {
     connectRedis: true,
     invalidationPollMs: deps.invalidationPollMs,
@@ -118,20 +106,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     onError: (error, context) => app.log.error({ err: error, context }, 'background task failed'),
   });
 
-  // Before the guard, so its refusals carry the CORS headers a browser needs to read them.
-  registerCors(app, config.corsOrigins);
-  // Before the guard's hooks, so its timer sees every answer, refusals included. Imported here:
-  // servers without metrics never load prom-client.
-  const metrics =
-    config.metricsToken !== undefined || config.metricsPort !== undefined
-      ? (await import('./metrics/metrics.js')).createMetrics({
-          keys: services.keyVerifier,
-          dispatcher: services.dispatcher,
-          deliverer: services.deliverer,
-        })
-      : undefined;
-  metrics?.register(app);
-
+  // First, so every route registered after it — all of them — gets the hooks its declared access
+  // needs (a route the guard never saw would be in no table and checked by nobody). Its hooks are
+  // the routes' own, so the global hooks below (request id, CORS, metrics) still run before them.
   registerGuard(app, {
     keys: services.keyVerifier,
     businesses: services.businessDirectory,
@@ -146,6 +123,33 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     clientTokenFailures: services.throttles.clientTokenFailures,
     publicOrigin: new URL(config.publicUrl).origin,
   });
+  // Only JSON bodies are accepted; anything else is a 415.
+  app.removeContentTypeParser('text/plain');
+  // A callback hook, like every global one: an async hook costs a promise on every request.
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header('x-request-id', request.id);
+    done();
+  });
+
+  registerValidation(app);
+  registerProblemHandler(app);
+  await app.register(fastifyCookie);
+
+  // A global hook, so it runs before the guard's: its refusals carry the CORS headers a browser
+  // needs to read them.
+  registerCors(app, config.corsOrigins);
+  // Its timer sees every answer, refusals included. Imported here: servers without metrics never
+  // load prom-client.
+  const metrics =
+    config.metricsToken !== undefined || config.metricsPort !== undefined
+      ? (await import('./metrics/metrics.js')).createMetrics({
+          keys: services.keyVerifier,
+          dispatcher: services.dispatcher,
+          deliverer: services.deliverer,
+        })
+      : undefined;
+  metrics?.register(app);
+
   await registerOpenApi(app, { publicUrl: config.publicUrl, webhooks: webhookDocs() });
   for (const register of FEATURES) register(app, services);
   if (metrics && config.metricsToken !== undefined) {
