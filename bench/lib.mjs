@@ -1,12 +1,34 @@
 // Helpers shared by the benchmarks: processes that are always cleaned up, /proc readings, the
 // autocannon wrapper, the server's loop-gap metric and Markdown tables.
 import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, totalmem } from 'node:os';
 import autocannon from 'autocannon';
 
 export const SERVER_CLI = 'apps/server/dist/cli.js';
+
+/**
+ * The environment a benchmarked server runs with: its defaults (LOG_LEVEL=info unless set), a
+ * fresh pepper and session secret (or the given pepper, for keys seeded in bulk), and only the
+ * rate limits raised so load is not answered 429.
+ */
+export function serverEnv(
+  store,
+  { pepper = randomBytes(32).toString('base64url'), ...extra } = {},
+) {
+  return {
+    ...process.env,
+    DATABASE_URL: store.databaseUrl,
+    IQRA_PEPPER: pepper,
+    SESSION_SECRET: randomBytes(32).toString('base64url'),
+    RATE_LIMIT_PER_MINUTE: '1000000',
+    AUTH_FAILURES_PER_MINUTE: '1000000',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+    ...extra,
+  };
+}
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // Everything the benchmark starts or creates is undone here: on success, on error and on Ctrl-C.

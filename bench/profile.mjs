@@ -5,13 +5,12 @@
 //   node bench/profile.mjs business|list|conversations|calls|healthz [seconds] [--engine postgres]
 //   NOPROF=1 …   CPU µs per request (user and system) without a profile
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { cleanup } from './lib.mjs';
+import { cleanup, serverEnv } from './lib.mjs';
 import { seed } from './seed.mjs';
 import { createStore, enginesFromArgv } from './stores.mjs';
 
@@ -29,17 +28,7 @@ const [engine] = enginesFromArgv(process.argv, 'sqlite');
 const store = await createStore(engine, 'profile');
 const port = await freePort();
 const origin = `http://127.0.0.1:${port}`;
-const env = {
-  ...process.env,
-  PORT: String(port),
-  HOST: '127.0.0.1',
-  DATABASE_URL: store.databaseUrl,
-  IQRA_PEPPER: randomBytes(32).toString('base64url'),
-  SESSION_SECRET: randomBytes(32).toString('base64url'),
-  RATE_LIMIT_PER_MINUTE: '1000000',
-  AUTH_FAILURES_PER_MINUTE: '1000000',
-  LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
-};
+const env = serverEnv(store, { PORT: String(port), HOST: '127.0.0.1' });
 const profiling = process.env.NOPROF !== '1';
 const server = spawn(
   process.execPath,

@@ -10,7 +10,6 @@
 //   BENCH_SECONDS=10 BENCH_ROUNDS=3 BENCH_CONNECTIONS=50 npm run bench
 //   npm run bench -- --scale [--engine …]        a million keys, distinct keys, two nodes and the
 //                                                background flushes: see bench/scale.mjs
-import { randomBytes } from 'node:crypto';
 import {
   cleanup,
   fixed,
@@ -18,6 +17,7 @@ import {
   load,
   machineLine,
   median,
+  serverEnv,
   startProcess,
   startServer,
   table,
@@ -42,15 +42,7 @@ async function bench(engine) {
   const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
   const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
   const store = await createStore(engine);
-  const env = {
-    ...process.env,
-    DATABASE_URL: store.databaseUrl,
-    IQRA_PEPPER: randomBytes(32).toString('base64url'),
-    SESSION_SECRET: randomBytes(32).toString('base64url'),
-    RATE_LIMIT_PER_MINUTE: '1000000',
-    AUTH_FAILURES_PER_MINUTE: '1000000',
-    LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
-  };
+  const env = serverEnv(store);
   // The longest event-loop gap per round comes from the server's own /metrics (loopback only).
   const server = await startServer(env);
   const floorPort = await freePort();

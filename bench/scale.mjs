@@ -20,7 +20,7 @@ import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
 import { flushBench } from './flush.mjs';
 import { keyFactory, seedKeys } from './keys.mjs';
-import { cleanup, machineLine, pinSelf, startServer } from './lib.mjs';
+import { cleanup, machineLine, pinSelf, serverEnv, startServer } from './lib.mjs';
 import { distinctKeys } from './scale-distinct.mjs';
 import { cacheMissBursts } from './scale-keys.mjs';
 import { twoNodes } from './scale-nodes.mjs';
@@ -61,17 +61,9 @@ const log = (line) => console.error(`[scale] ${line}`);
  */
 async function prepareStore(engine, label, count, { pepper, factory }, spare = config.warmupKeys) {
   const store = await createStore(engine, label);
-  const serverEnv = {
-    ...env,
-    DATABASE_URL: store.databaseUrl,
-    IQRA_PEPPER: pepper,
-    SESSION_SECRET: randomBytes(32).toString('base64url'),
-    RATE_LIMIT_PER_MINUTE: '1000000',
-    AUTH_FAILURES_PER_MINUTE: '1000000',
-    LOG_LEVEL: env.LOG_LEVEL ?? 'info',
-  };
-  const server = await startServer(serverEnv);
-  const account = await seedAccount({ origin: server.origin, env: serverEnv });
+  const environment = serverEnv(store, { pepper });
+  const server = await startServer(environment);
+  const account = await seedAccount({ origin: server.origin, env: environment });
   await server.stop(); // nothing else writes while the keys go in
   const seedSeconds = await seedKeys(store, {
     factory,
@@ -83,7 +75,7 @@ async function prepareStore(engine, label, count, { pepper, factory }, spare = c
   log(
     `${engine}: ${(count + spare).toLocaleString('en')} keys seeded in ${seedSeconds.toFixed(2)} s`,
   );
-  return { engine, store, env: serverEnv, account, count, spare, seedSeconds };
+  return { engine, store, env: environment, account, count, spare, seedSeconds };
 }
 
 const sections = [];
