@@ -18,7 +18,9 @@ export interface UsageDelta {
  * keys would exceed the engines' bind-parameter limits and block SQLite's loop.
  */
 export class KeyUsageCounter {
-  private pending = new Map<string, UsageDelta>();
+  /** Counts not yet written, by UTC date then key: no string is made per request. */
+  private pending = new Map<string, Map<string, UsageDelta>>();
+  private size = 0;
   private day = '';
   private dayEndsAt = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -40,17 +42,22 @@ export class KeyUsageCounter {
 
   count(keyId: string, outcome: { rejected: boolean; unauthorized: boolean }): void {
     const date = this.today();
-    const slot = `${keyId}|${date}`;
-    let delta = this.pending.get(slot);
+    let day = this.pending.get(date);
+    if (day === undefined) {
+      day = new Map();
+      this.pending.set(date, day);
+    }
+    let delta = day.get(keyId);
     if (!delta) {
       delta = { keyId, date, requests: 0, rejected: 0, unauthorized: 0 };
-      this.pending.set(slot, delta);
+      day.set(keyId, delta);
+      this.size++;
     }
     delta.requests++;
     if (outcome.rejected) delta.rejected++;
     if (outcome.unauthorized) delta.unauthorized++;
     // Bounded between flushes too: a flood of distinct keys flushes early instead of growing.
-    if (!this.flushingEarly && this.pending.size >= (this.options.maxPending ?? MAX_PENDING)) {
+    if (!this.flushingEarly && this.size >= (this.options.maxPending ?? MAX_PENDING)) {
       this.flushingEarly = true;
       void this.flush().finally(() => {
         this.flushingEarly = false;
@@ -70,7 +77,12 @@ export class KeyUsageCounter {
 
   /** Counts not yet written, for answers that should not look stale. */
   pendingFor(keyId: string): UsageDelta[] {
-    return [...this.pending.values()].filter((d) => d.keyId === keyId);
+    const deltas: UsageDelta[] = [];
+    for (const day of this.pending.values()) {
+      const delta = day.get(keyId);
+      if (delta) deltas.push(delta);
+    }
+    return deltas;
   }
 
   start(): void {
@@ -81,33 +93,43 @@ export class KeyUsageCounter {
 
   flush(): Promise<void> {
     this.flushing = this.flushing.then(async () => {
-      if (this.pending.size === 0) return;
-      const batch = this.pending.values();
+      if (this.size === 0) return;
+      const batch = this.pending;
       this.pending = new Map();
-      const { unwritten, error } = await writeInChunks(batch, this.options.chunkSize ?? 500, (c) =>
-        this.write(c),
+      this.size = 0;
+      const { unwritten, error } = await writeInChunks(
+        deltasOf(batch),
+        this.options.chunkSize ?? 500,
+        (c) => this.write(c),
       );
       if (unwritten.length > 0) {
         // A chunk is one statement, so nothing of it was added: count it again next flush.
-        for (const d of unwritten) {
-          const slot = `${d.keyId}|${d.date}`;
-          const now = this.pending.get(slot);
-          this.pending.set(
-            slot,
-            now
-              ? {
-                  ...d,
-                  requests: d.requests + now.requests,
-                  rejected: d.rejected + now.rejected,
-                  unauthorized: d.unauthorized + now.unauthorized,
-                }
-              : d,
-          );
-        }
+        for (const d of unwritten) this.putBack(d);
         this.options.onError(error);
       }
     });
     return this.flushing;
+  }
+
+  private putBack(d: UsageDelta): void {
+    let day = this.pending.get(d.date);
+    if (day === undefined) {
+      day = new Map();
+      this.pending.set(d.date, day);
+    }
+    const now = day.get(d.keyId);
+    if (now === undefined) this.size++;
+    day.set(
+      d.keyId,
+      now
+        ? {
+            ...d,
+            requests: d.requests + now.requests,
+            rejected: d.rejected + now.rejected,
+            unauthorized: d.unauthorized + now.unauthorized,
+          }
+        : d,
+    );
   }
 
   async stop(): Promise<void> {
@@ -115,4 +137,8 @@ export class KeyUsageCounter {
     this.timer = undefined;
     await this.flush();
   }
+}
+
+function* deltasOf(days: Map<string, Map<string, UsageDelta>>): Generator<UsageDelta> {
+  for (const day of days.values()) yield* day.values();
 }

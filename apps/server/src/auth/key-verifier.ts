@@ -192,20 +192,45 @@ export class KeyVerifier {
   }
 }
 
+const UNRESTRICTED: BusinessScope = Object.freeze({ type: 'unrestricted' });
+/** Distinct values kept for sharing at most; past it, sharing starts over. */
+const SHARED_MAX = 10_000;
+const sharedPermissions = new Map<string, Permissions>();
+const sharedUserIds = new Map<string, string>();
+
+/**
+ * One copy of what many keys hold alike: a permission set is one of a handful, and an owner's
+ * id is the same string for all of their keys. A cached key then costs its own fields only,
+ * which matters when many distinct keys are in use (fewer bytes each, less for the GC).
+ */
+function shared<T>(table: Map<string, T>, text: string, make: () => T): T {
+  let value = table.get(text);
+  if (value === undefined) {
+    if (table.size >= SHARED_MAX) table.clear();
+    value = make();
+    table.set(text, value);
+  }
+  return value;
+}
+
 function toVerifiedKey(row: KeyVerificationRow): VerifiedKey {
+  const stored = row.permissions;
   return {
     id: row.id,
-    userId: row.user_id,
+    userId: shared(sharedUserIds, row.user_id, () => row.user_id),
     revoked: row.status === 'revoked',
     expiresAt: row.expires_at ? Date.parse(row.expires_at) : null,
     businessScope:
       row.business_scope_type === 'unrestricted'
-        ? { type: 'unrestricted' }
+        ? UNRESTRICTED
         : { type: 'restricted', businessIds: row.business_ids ? row.business_ids.split(',') : [] },
     userManagement: row.user_management === 1,
     rateLimit: row.rate_limit,
     userDisabled: row.user_disabled === 1,
-    permissions: parsePermissions(row.permissions),
+    permissions:
+      stored === null
+        ? parsePermissions(null)
+        : shared(sharedPermissions, stored, () => Object.freeze(parsePermissions(stored))),
     allowlist: row.allowed_ips ? new IpAllowlist(JSON.parse(row.allowed_ips) as string[]) : null,
     clientTokensNotBefore: row.client_tokens_not_before
       ? Date.parse(row.client_tokens_not_before)
