@@ -66,7 +66,7 @@ export interface Config {
   readonly metricsPort: number | undefined;
   readonly metricsHost: string;
   /**
-   * Keys remembered between requests (the key cache, about 550 bytes each): a key in use that
+   * Keys remembered between requests (the key cache, about 450 bytes each): a key in use that
    * fits is verified with no I/O; past it, the least recently used ones are read again.
    */
   readonly keyCacheSize: number;
